@@ -1,0 +1,40 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+{
+    "name": "Vendor Managed Inventory (VMI) with Consignment",
+    "summary": "VMI agreements, supplier-owned stock, supplier-confirmed "
+    "replenishment and monthly bills from actual consumption",
+    "version": "18.0.1.0.0",
+    "category": "Inventory/Purchase",
+    "website": "https://github.com/stock-vmi/stock_vmi",
+    "author": "stock_vmi contributors",
+    "license": "AGPL-3",
+    "application": False,
+    "installable": True,
+    "depends": [
+        "purchase_stock",
+        "stock_account",
+        "portal",
+    ],
+    "external_dependencies": {
+        "python": ["xlsxwriter", "openpyxl"],
+    },
+    "data": [
+        "security/stock_vmi_security.xml",
+        "security/ir.model.access.csv",
+        "data/ir_sequence_data.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "wizards/vmi_settlement_wizard_views.xml",
+        "wizards/vmi_proposal_decline_wizard_views.xml",
+        "views/vmi_agreement_views.xml",
+        "views/vmi_consumption_views.xml",
+        "views/vmi_settlement_views.xml",
+        "views/purchase_order_views.xml",
+        "views/stock_location_views.xml",
+        "views/stock_vmi_menus.xml",
+    ],
+    "demo": [
+        "demo/stock_vmi_demo.xml",
+    ],
+}

@@ -1,0 +1,23 @@
+"""ORM-free business rules of stock_vmi.
+
+Everything in this package is plain Python: no Odoo import, no database. The
+models call these functions, and the policy simulator (benchmarks/) reuses them,
+so a rule is written once and tested on its own (tests/test_rules.py).
+"""
+
+from .rules import (  # noqa: F401
+    STATUS_ABOVE,
+    STATUS_BELOW,
+    STATUS_OK,
+    add_months,
+    consumption_window_start,
+    due_settlement_day,
+    is_settlement_day,
+    monthly_average,
+    next_review_date,
+    reorder_quantity,
+    round_to_pack,
+    settlement_period,
+    stock_status,
+    within_tolerance,
+)

@@ -1,0 +1,146 @@
+"""The VMI rules of SPEC.md as pure functions.
+
+Quantities are floats in one unit of measure (the agreement line's); dates are
+``datetime.date``. Nothing here touches the database.
+"""
+
+import calendar
+import math
+from datetime import date, timedelta
+
+STATUS_BELOW = "below"
+STATUS_OK = "ok"
+STATUS_ABOVE = "above"
+
+_EPSILON = 1e-9
+
+
+def round_to_pack(quantity, pack_multiple, up=True):
+    """Round ``quantity`` to a multiple of ``pack_multiple`` (up or down).
+
+    A pack multiple of 0 or less means "no pack constraint".
+    """
+    if pack_multiple <= 0:
+        return quantity
+    packs = quantity / pack_multiple
+    packs = math.ceil(packs - _EPSILON) if up else math.floor(packs + _EPSILON)
+    return packs * pack_multiple
+
+
+def reorder_quantity(on_hand, incoming, reorder_point, maximum, pack_multiple=1.0):
+    """Quantity to propose for one agreement line (0 when nothing is due).
+
+    The stock position is ``on_hand + incoming``. A line is due when its
+    position is *below* the reorder point (SPEC step 3: 45 < 50). The raw
+    proposal fills the position up to the maximum (100 - 45 = 55).
+
+    Pack rounding rule: the proposal is rounded **down** to the pack multiple so
+    that the maximum is not exceeded, unless rounding down would leave the
+    position below the reorder point (or propose nothing); then it is rounded
+    **up**, and the position may end above the maximum by less than one pack.
+    So the line always ends at or above its reorder point.
+
+    >>> reorder_quantity(45, 0, 50, 100)
+    55
+    >>> reorder_quantity(45, 0, 50, 100, 10)
+    50
+    >>> reorder_quantity(45, 0, 50, 100, 60)
+    60
+    """
+    position = on_hand + incoming
+    if position >= reorder_point - _EPSILON:
+        return 0.0 if isinstance(position, float) else 0
+    raw = maximum - position
+    if raw <= _EPSILON:
+        return 0.0 if isinstance(position, float) else 0
+    down = round_to_pack(raw, pack_multiple, up=False)
+    if down > _EPSILON and position + down >= reorder_point - _EPSILON:
+        return down
+    up = round_to_pack(raw, pack_multiple, up=True)
+    # A huge pack could still leave the line short of its reorder point only if
+    # maximum < reorder point, which the agreement forbids; be safe anyway.
+    while position + up < reorder_point - _EPSILON and pack_multiple > 0:
+        up += pack_multiple
+    return up
+
+
+def stock_status(on_hand, reorder_point, maximum):
+    """Status shown on an agreement line: below reorder point, ok, above maximum."""
+    if on_hand < reorder_point - _EPSILON:
+        return STATUS_BELOW
+    if on_hand > maximum + _EPSILON:
+        return STATUS_ABOVE
+    return STATUS_OK
+
+
+def within_tolerance(proposed, adjusted, tolerance_percent):
+    """True if a supplier's adjusted quantity stays within the agreed tolerance.
+
+    The tolerance is a percentage of the proposed quantity, in both directions
+    (55 proposed, 10 % tolerance: 49.5 to 60.5 are accepted automatically).
+    A line that was not proposed (0) accepts only 0.
+    """
+    if proposed <= _EPSILON:
+        return adjusted <= _EPSILON
+    return abs(adjusted - proposed) <= proposed * tolerance_percent / 100.0 + _EPSILON
+
+
+def next_review_date(last_review, interval_days, today=None):
+    """Next review date after a review made on ``last_review``.
+
+    The date moves by whole intervals and always lands after ``today`` (a cron
+    that was down for a week does not leave the date in the past).
+    """
+    interval = max(int(interval_days), 1)
+    today = today or last_review
+    nxt = last_review + timedelta(days=interval)
+    if nxt <= today:
+        missed = (today - nxt).days // interval + 1
+        nxt += timedelta(days=missed * interval)
+    return nxt
+
+
+def add_months(day, months):
+    """``day`` moved by ``months`` months, clamped to the end of the month."""
+    month_index = day.month - 1 + months
+    year = day.year + month_index // 12
+    month = month_index % 12 + 1
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(day.day, last))
+
+
+def due_settlement_day(year, month, settlement_day):
+    """The settlement date of a month: ``settlement_day``, or the month's last
+    day when the month is shorter (settlement day 31 in February -> 28/29)."""
+    last = calendar.monthrange(year, month)[1]
+    return date(year, month, min(max(int(settlement_day), 1), last))
+
+
+def is_settlement_day(day, settlement_day):
+    """True when ``day`` is the agreement's settlement date for its month."""
+    return day == due_settlement_day(day.year, day.month, settlement_day)
+
+
+def settlement_period(cutoff, settlement_day):
+    """Settlement period ending on ``cutoff`` (inclusive), as ``(start, end)``.
+
+    The period starts the day after the last settlement date strictly before the
+    cut-off: with settlement day 25 and cut-off 2026-11-25 the period is
+    2026-10-26 .. 2026-11-25; a cut-off of 2026-11-30 gives 2026-11-26 ..
+    2026-11-30.
+    """
+    previous = due_settlement_day(cutoff.year, cutoff.month, settlement_day)
+    if previous >= cutoff:
+        prev_month = add_months(date(cutoff.year, cutoff.month, 1), -1)
+        previous = due_settlement_day(prev_month.year, prev_month.month, settlement_day)
+    return previous + timedelta(days=1), cutoff
+
+
+def consumption_window_start(today, months=3):
+    """First day counted in "consumption of the last ``months`` months"."""
+    return add_months(today, -months) + timedelta(days=1)
+
+
+def monthly_average(total, months=3):
+    """Average monthly consumption over ``months`` months."""
+    return total / months if months else 0.0

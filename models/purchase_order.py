@@ -1,0 +1,267 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo import _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tools import float_compare
+
+from ..logic import rules
+
+
+class PurchaseOrder(models.Model):
+    """A VMI replenishment proposal is a request for quotation linked to an
+    agreement. It waits for the supplier (confirm, adjust, decline); an
+    adjustment beyond the agreed tolerance waits for the buyer; approval
+    confirms the order, whose receipt goes into the VMI location owned by the
+    supplier and creates nothing to bill (billing follows consumption).
+    """
+
+    _inherit = "purchase.order"
+
+    vmi_agreement_id = fields.Many2one(
+        "vmi.agreement", string="VMI Agreement", readonly=True, copy=False, index="btree_not_null"
+    )
+    vmi_state = fields.Selection(
+        [
+            ("to_confirm", "Waiting for Supplier"),
+            ("to_approve", "Waiting for Buyer"),
+            ("approved", "Approved"),
+            ("declined", "Declined"),
+        ],
+        string="VMI Status",
+        copy=False,
+        readonly=True,
+        tracking=True,
+        index="btree_not_null",
+    )
+    vmi_decline_reason = fields.Text(readonly=True, copy=False)
+    vmi_supplier_note = fields.Text(readonly=True, copy=False)
+    vmi_confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
+    vmi_confirmed_date = fields.Datetime(readonly=True, copy=False)
+
+    # ------------------------------------------------------------------
+    # Stock: VMI orders deliver into the VMI location, owned by the supplier
+    # ------------------------------------------------------------------
+    def _get_destination_location(self):
+        self.ensure_one()
+        if self.vmi_agreement_id.location_id:
+            return self.vmi_agreement_id.location_id.id
+        return super()._get_destination_location()
+
+    def _get_final_location_record(self):
+        self.ensure_one()
+        if self.vmi_agreement_id.location_id:
+            return self.vmi_agreement_id.location_id
+        return super()._get_final_location_record()
+
+    def _prepare_picking(self):
+        vals = super()._prepare_picking()
+        if self.vmi_agreement_id:
+            vals["owner_id"] = self.vmi_agreement_id.partner_id.id
+        return vals
+
+    # ------------------------------------------------------------------
+    # Billing: nothing to bill from a VMI order
+    # ------------------------------------------------------------------
+    def action_create_invoice(self):
+        if any(self.mapped("vmi_agreement_id")):
+            raise UserError(
+                _("VMI orders are not billed from receipts: the monthly settlement bills what was consumed.")
+            )
+        return super().action_create_invoice()
+
+    # ------------------------------------------------------------------
+    # Workflow of a proposal
+    # ------------------------------------------------------------------
+    def button_confirm(self):
+        if any(
+            po.vmi_agreement_id and po.vmi_state != "approved" and not self.env.context.get("vmi_approving")
+            for po in self
+        ):
+            raise UserError(
+                _("A VMI proposal is confirmed by the supplier first; the buyer then approves it.")
+            )
+        return super().button_confirm()
+
+    def _vmi_check_supplier(self):
+        """The current user must be the supplier of these proposals (one of
+        its contacts) or a VMI user of the company. Portal users reach this
+        method through RPC or the portal: record rules already restrict what
+        they can read; this also checks that they act for the right supplier."""
+        self.check_access("read")
+        user = self.env.user
+        if not self:
+            return
+        for order in self:
+            if not order.vmi_agreement_id:
+                raise UserError(_("%s is not a VMI proposal.", order.name))
+            if user._is_internal():
+                if not user.has_group("stock_vmi.group_vmi_user"):
+                    raise AccessError(_("Only VMI users can act on VMI proposals."))
+                continue
+            if user.partner_id.commercial_partner_id != order.partner_id.commercial_partner_id:
+                raise AccessError(_("You can only act on the proposals made to your company."))
+
+    def _vmi_check_state(self, states):
+        for order in self:
+            if order.vmi_state not in states or order.state not in ("draft", "sent"):
+                raise UserError(
+                    _(
+                        "Proposal %(order)s is %(state)s: it can no longer be changed.",
+                        order=order.name,
+                        state=dict(order._fields["vmi_state"]._description_selection(self.env)).get(
+                            order.vmi_state, order.state
+                        ),
+                    )
+                )
+
+    def action_vmi_supplier_confirm(self, note=None):
+        """Supplier: confirm the proposal as proposed. It is then approved."""
+        self._vmi_check_supplier()
+        self._vmi_check_state(("to_confirm",))
+        orders = self.sudo()
+        orders.write(self._vmi_confirmation_vals(note))
+        orders._vmi_approve()
+        return True
+
+    def action_vmi_supplier_adjust(self, quantities=None, date_planned=None, note=None):
+        """Supplier: change quantities (``{purchase line id: quantity}``) and/or
+        the promised date. Within the agreement's tolerance the proposal is
+        approved at once; beyond it, it waits for the buyer."""
+        self.ensure_one()
+        self._vmi_check_supplier()
+        self._vmi_check_state(("to_confirm",))
+        quantities = quantities or {}
+        order = self.sudo()
+        lines_by_id = {line.id: line for line in order.order_line}
+        clean = {}
+        for line_id, qty in quantities.items():
+            try:
+                line_id = int(line_id)
+                qty = float(qty)
+            except (TypeError, ValueError) as e:
+                raise ValidationError(_("Quantities must be numbers.")) from e
+            line = lines_by_id.get(line_id)
+            if not line:
+                raise ValidationError(_("Line %s is not part of proposal %s.", line_id, order.name))
+            if qty < 0:
+                raise ValidationError(_("%s: a quantity cannot be negative.", line.product_id.display_name))
+            limit = max(line.vmi_proposed_qty, line.vmi_agreement_line_id.max_qty) * 10
+            if qty > limit:
+                raise ValidationError(
+                    _("%(product)s: %(qty)s is far above what the agreement allows.",
+                      product=line.product_id.display_name, qty=qty)
+                )
+            clean[line] = qty
+        if date_planned:
+            date_planned = fields.Datetime.to_datetime(date_planned)
+            if not date_planned:
+                raise ValidationError(_("The promised date is not a valid date."))
+            if date_planned.date() < fields.Date.context_today(self):
+                raise ValidationError(_("The promised date cannot be in the past."))
+        tolerance = order.vmi_agreement_id.adjust_tolerance
+        within = all(
+            rules.within_tolerance(line.vmi_proposed_qty, qty, tolerance) for line, qty in clean.items()
+        )
+        for line, qty in clean.items():
+            line.product_qty = qty
+        if date_planned:
+            order.order_line.date_planned = date_planned
+            order.date_planned = date_planned
+        vals = self._vmi_confirmation_vals(note)
+        if within:
+            order.write(vals)
+            order._vmi_approve()
+        else:
+            vals["vmi_state"] = "to_approve"
+            order.write(vals)
+            order._vmi_notify_buyer(_("The supplier adjusted proposal %s beyond the agreed tolerance: "
+                                      "please approve or reject it.", order.name))
+        return True
+
+    def action_vmi_supplier_decline(self, reason):
+        """Supplier: decline the proposal, with a reason. The RFQ is cancelled."""
+        self._vmi_check_supplier()
+        self._vmi_check_state(("to_confirm",))
+        reason = (reason or "").strip()
+        if not reason:
+            raise ValidationError(_("Please give a reason for declining the proposal."))
+        orders = self.sudo()
+        orders.write({"vmi_state": "declined", "vmi_decline_reason": reason})
+        orders.button_cancel()
+        for order in orders:
+            order._vmi_notify_buyer(_("The supplier declined proposal %(order)s: %(reason)s",
+                                      order=order.name, reason=reason))
+        return True
+
+    def action_vmi_buyer_approve(self):
+        """Buyer: approve a proposal that the supplier adjusted beyond tolerance."""
+        if not self.env.user.has_group("stock_vmi.group_vmi_user"):
+            raise AccessError(_("Only VMI users can approve VMI proposals."))
+        self._vmi_check_state(("to_approve",))
+        self._vmi_approve()
+        return True
+
+    def action_vmi_buyer_reject(self):
+        """Buyer: reject the supplier's adjustment; the proposal is cancelled."""
+        if not self.env.user.has_group("stock_vmi.group_vmi_user"):
+            raise AccessError(_("Only VMI users can reject VMI proposals."))
+        self._vmi_check_state(("to_approve", "to_confirm"))
+        self.write({"vmi_state": "declined"})
+        self.button_cancel()
+        return True
+
+    def _vmi_confirmation_vals(self, note):
+        vals = {"vmi_confirmed_by": self.env.uid, "vmi_confirmed_date": fields.Datetime.now()}
+        if note:
+            vals["vmi_supplier_note"] = note
+        return vals
+
+    def _vmi_approve(self):
+        """Approve and confirm: the purchase order is confirmed (receipt
+        created into the VMI location). Lines set to 0 are removed first."""
+        for order in self:
+            zero = order.order_line.filtered(
+                lambda ln: float_compare(ln.product_qty, 0, precision_rounding=ln.product_uom.rounding) <= 0
+            )
+            zero.unlink()
+        empty = self.filtered(lambda po: not po.order_line)
+        if empty:
+            empty.write({"vmi_state": "declined", "vmi_decline_reason": _("All quantities set to zero.")})
+            empty.button_cancel()
+        to_confirm = self - empty
+        to_confirm.write({"vmi_state": "approved"})
+        to_confirm.with_context(vmi_approving=True).button_confirm()
+        for order in to_confirm:
+            order._vmi_notify_buyer(_("Proposal %s was approved and confirmed.", order.name))
+        return True
+
+    def _vmi_notify_buyer(self, message):
+        self.ensure_one()
+        self.message_post(
+            body=message,
+            partner_ids=self.vmi_agreement_id.user_id.partner_id.ids,
+            subtype_xmlid="mail.mt_note",
+        )
+        if self.vmi_state == "to_approve" and self.vmi_agreement_id.user_id:
+            self.activity_schedule(
+                "mail.mail_activity_data_todo",
+                summary=_("Approve VMI proposal"),
+                note=message,
+                user_id=self.vmi_agreement_id.user_id.id,
+            )
+
+    def _vmi_notify_new_proposal(self):
+        """Send each new proposal to its supplier (e-mail with a portal link)."""
+        template = self.env.ref("stock_vmi.mail_template_vmi_proposal", raise_if_not_found=False)
+        for order in self:
+            if template:
+                order.message_subscribe(partner_ids=order.partner_id.ids)
+                order.message_post_with_source(
+                    template,
+                    subtype_xmlid="mail.mt_comment",
+                )
+        self.filtered(lambda po: po.state == "draft").write({"state": "sent"})
+
+    @api.model
+    def _get_vmi_open_proposals_domain(self):
+        return [("vmi_state", "in", ("to_confirm", "to_approve"))]

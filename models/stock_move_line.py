@@ -1,0 +1,227 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+
+from odoo import _, fields, models
+from odoo.exceptions import UserError
+
+
+class StockMoveLine(models.Model):
+    """Ownership and consumption at the moment stock moves.
+
+    * Entering a VMI location, stock is owned by the agreement's supplier
+      (receipts carry that owner; company or other suppliers' stock is
+      refused, returns of consumption go back to the supplier).
+    * Leaving a VMI location (to production, a company location, scrap,
+      inventory loss), it becomes the company's: the destination quant has no
+      owner, a consumption is recorded and, into a company stock location,
+      valuation starts at the agreed price.
+    * Returning to the supplier's own location is not consumption.
+    """
+
+    _inherit = "stock.move.line"
+
+    # ------------------------------------------------------------------
+    # Predicates
+    # ------------------------------------------------------------------
+    def _vmi_is_consumption(self):
+        """Stock leaves a VMI location for somewhere that is not the supplier
+        (its own location) nor another VMI location."""
+        self.ensure_one()
+        return (
+            self.location_id.vmi_location
+            and not self.location_dest_id.vmi_location
+            and self.location_dest_id.usage != "supplier"
+        )
+
+    def _vmi_is_entry(self):
+        """Stock enters a VMI location from outside VMI."""
+        self.ensure_one()
+        return self.location_dest_id.vmi_location and not self.location_id.vmi_location
+
+    def _vmi_is_return_of_consumption(self):
+        """The move returns goods that were consumed from a VMI location (a
+        return of a consumption move, or an inventory gain): the supplier owns
+        them again and the consumption is reversed."""
+        self.ensure_one()
+        move = self.move_id
+        return bool(
+            self.is_inventory
+            or (move.origin_returned_move_id and move.origin_returned_move_id.location_id.vmi_location)
+        )
+
+    # ------------------------------------------------------------------
+    # Hooks into the quant update
+    # ------------------------------------------------------------------
+    def _action_done(self):
+        storable = self.filtered(lambda ml: ml.product_id.is_storable)
+        relevant = storable.filtered(lambda ml: ml.location_id.vmi_location or ml.location_dest_id.vmi_location)
+        if not relevant:
+            return super()._action_done()
+        line_map = self.env["vmi.agreement"]._get_active_lines_map(
+            set((relevant.location_id | relevant.location_dest_id).filtered("vmi_location").ids),
+            set(relevant.product_id.ids),
+        )
+        dest_owner = relevant._vmi_prepare_owners(line_map)
+        res = super(StockMoveLine, self.with_context(vmi_dest_owner=dest_owner))._action_done()
+        relevant.exists()._vmi_record_consumption(line_map)
+        return res
+
+    def _vmi_prepare_owners(self, line_map):
+        """Check what may enter VMI locations and set owners before the quants
+        move. Returns ``{move line id: owner}`` of the destination quants."""
+        dest_owner = {}
+        Partner = self.env["res.partner"]
+        for ml in self:
+            if ml._vmi_is_entry():
+                line = line_map.get((ml.location_dest_id.id, ml.product_id.id))
+                if not line:
+                    raise UserError(
+                        _(
+                            "%(product)s cannot enter VMI location %(location)s: no active VMI "
+                            "agreement covers it there.",
+                            product=ml.product_id.display_name,
+                            location=ml.location_dest_id.display_name,
+                        )
+                    )
+                supplier = line.partner_id
+                if ml.location_id.usage == "supplier":
+                    if ml.owner_id and ml.owner_id.commercial_partner_id != supplier.commercial_partner_id:
+                        raise UserError(
+                            _(
+                                "%(product)s owned by %(owner)s cannot enter VMI location %(location)s: "
+                                "only stock owned by %(supplier)s can.",
+                                product=ml.product_id.display_name,
+                                owner=ml.owner_id.display_name,
+                                location=ml.location_dest_id.display_name,
+                                supplier=supplier.display_name,
+                            )
+                        )
+                    if ml.owner_id != supplier:
+                        ml.owner_id = supplier
+                elif ml._vmi_is_return_of_consumption():
+                    if ml.location_id.usage not in ("internal", "transit") and ml.owner_id != supplier:
+                        # No quant is taken at the source: the owner only marks
+                        # the destination (and keeps the move out of valuation).
+                        ml.owner_id = supplier
+                else:
+                    raise UserError(
+                        _(
+                            "Only stock owned by %(supplier)s can enter VMI location %(location)s "
+                            "(%(product)s comes from %(source)s). Receive it from the supplier, or "
+                            "return a consumption.",
+                            supplier=supplier.display_name,
+                            location=ml.location_dest_id.display_name,
+                            product=ml.product_id.display_name,
+                            source=ml.location_id.display_name,
+                        )
+                    )
+                dest_owner[ml.id] = supplier
+            elif ml.location_id.vmi_location:
+                line = line_map.get((ml.location_id.id, ml.product_id.id))
+                if line and not ml.owner_id:
+                    # Quants in a VMI location are the supplier's: take them.
+                    ml.owner_id = line.partner_id
+                if ml._vmi_is_consumption():
+                    dest_owner[ml.id] = Partner
+        return dest_owner
+
+    def _synchronize_quant(self, quantity, location, action="available", in_date=False, **quants_value):
+        dest_owner = self.env.context.get("vmi_dest_owner")
+        if (
+            dest_owner
+            and action == "available"
+            and "owner" not in quants_value
+            and "package" in quants_value
+            and self.id in dest_owner
+            and location == self.location_dest_id
+        ):
+            quants_value["owner"] = dest_owner[self.id]
+        return super()._synchronize_quant(quantity, location, action=action, in_date=in_date, **quants_value)
+
+    # ------------------------------------------------------------------
+    # Consumption records and valuation
+    # ------------------------------------------------------------------
+    def _vmi_record_consumption(self, line_map):
+        vals_list = []
+        to_value = defaultdict(list)
+        for ml in self:
+            if ml._vmi_is_consumption():
+                line = line_map.get((ml.location_id.id, ml.product_id.id))
+                sign = 1
+            elif ml._vmi_is_entry() and ml._vmi_is_return_of_consumption():
+                line = line_map.get((ml.location_dest_id.id, ml.product_id.id))
+                sign = -1
+            else:
+                continue
+            if not line:
+                continue
+            vals_list.append(ml._vmi_prepare_consumption(line, sign))
+            company_side = ml.location_dest_id if sign > 0 else ml.location_id
+            if company_side.usage == "internal" and not company_side.vmi_location:
+                to_value[sign].append((ml, line))
+        if vals_list:
+            self.env["vmi.consumption"].sudo().create(vals_list)
+        for sign, pairs in to_value.items():
+            self._vmi_value(pairs, sign)
+
+    def _vmi_prepare_consumption(self, line, sign):
+        """Extension point: values of the consumption record of this move line."""
+        self.ensure_one()
+        qty = self.product_id.uom_id._compute_quantity(
+            self.quantity_product_uom, line.product_uom_id, round=False
+        )
+        move = self.move_id
+        return {
+            "date": fields.Datetime.now(),
+            "agreement_id": line.agreement_id.id,
+            "agreement_line_id": line.id,
+            "product_id": self.product_id.id,
+            "quantity": sign * qty,
+            "uom_id": line.product_uom_id.id,
+            "price_unit": line.price_unit,
+            "move_id": move.id,
+            "move_line_id": self.id,
+            "location_dest_id": self.location_dest_id.id,
+            "origin": move.reference or move.origin or move.picking_id.name or "",
+            "is_return": sign < 0,
+        }
+
+    def _vmi_value(self, pairs, sign):
+        """Valuation of consigned stock changing hands inside the company:
+        consumed into a company stock location it enters the valuation at the
+        agreed price; returned from one it leaves the valuation."""
+        SVL = self.env["stock.valuation.layer"].sudo()
+        for ml, line in pairs:
+            product = ml.product_id.with_company(ml.company_id)
+            qty = ml.quantity_product_uom
+            if sign > 0:
+                price = line.product_uom_id._compute_price(line.price_unit, product.uom_id)
+                price = line.currency_id._convert(
+                    price, ml.company_id.currency_id, ml.company_id, fields.Date.context_today(self), round=False
+                )
+                vals = product._prepare_in_svl_vals(qty, price)
+            else:
+                vals = product._prepare_out_svl_vals(qty, ml.company_id)
+            vals.update(ml.move_id._prepare_common_svl_vals())
+            vals["description"] = _("VMI consumption: %s", vals.get("description") or product.display_name)
+            svl = SVL.create(vals)
+            if product.valuation == "real_time":
+                ml._vmi_post_valuation_entry(svl, sign)
+
+    def _vmi_post_valuation_entry(self, svl, sign):
+        accounts = svl.product_id.product_tmpl_id.get_product_accounts()
+        valuation = accounts.get("stock_valuation")
+        counterpart = accounts.get("stock_input") if sign > 0 else accounts.get("stock_output")
+        journal = accounts.get("stock_journal")
+        if not (valuation and counterpart and journal):
+            raise UserError(
+                _("Set the stock accounts and journal of %s's category to value VMI consumption.",
+                  svl.product_id.display_name)
+            )
+        move = self.move_id
+        debit, credit = (valuation, counterpart) if sign > 0 else (counterpart, valuation)
+        vals = move._prepare_account_move_vals(
+            credit.id, debit.id, journal.id, abs(svl.quantity), svl.description, svl.id, abs(svl.value)
+        )
+        self.env["account.move"].sudo().create(vals)._post()

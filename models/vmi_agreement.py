@@ -1,0 +1,590 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import logging
+from collections import defaultdict
+from datetime import datetime, time, timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import float_is_zero
+
+from ..logic import rules
+
+_logger = logging.getLogger(__name__)
+
+
+class VmiAgreement(models.Model):
+    """A VMI agreement between the company and one supplier for one warehouse.
+
+    It holds the rules both sides signed (SPEC step 1): which products, their
+    reorder point and maximum, how often stock is reviewed, when the demand
+    plan is due, when consumption is settled, and the overstock and emergency
+    rules. Stock in its VMI location stays owned by the supplier until it is
+    consumed; the monthly settlement bills what was consumed.
+    """
+
+    _name = "vmi.agreement"
+    _description = "VMI Agreement"
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _order = "id desc"
+    _check_company_auto = True
+
+    name = fields.Char(
+        string="Reference", required=True, copy=False, readonly=True, default="/", index="trigram"
+    )
+    state = fields.Selection(
+        [("draft", "Draft"), ("active", "Active"), ("closed", "Closed")],
+        default="draft",
+        required=True,
+        copy=False,
+        tracking=True,
+        index=True,
+    )
+    company_id = fields.Many2one(
+        "res.company", required=True, index=True, default=lambda self: self.env.company
+    )
+    partner_id = fields.Many2one(
+        "res.partner",
+        string="Supplier",
+        required=True,
+        index=True,
+        tracking=True,
+        domain="[('is_company', '=', True)]",
+        check_company=True,
+    )
+    warehouse_id = fields.Many2one(
+        "stock.warehouse",
+        required=True,
+        check_company=True,
+        default=lambda self: self.env["stock.warehouse"].search(
+            [("company_id", "=", self.env.company.id)], limit=1
+        ),
+    )
+    location_id = fields.Many2one(
+        "stock.location",
+        string="VMI Location",
+        check_company=True,
+        tracking=True,
+        index=True,
+        domain="[('usage', '=', 'internal'), ('company_id', '=', company_id)]",
+        help="Internal location that holds the supplier-owned (consignment) stock.",
+    )
+    user_id = fields.Many2one(
+        "res.users",
+        string="Responsible Buyer",
+        default=lambda self: self.env.user,
+        tracking=True,
+        domain="[('share', '=', False)]",
+    )
+    currency_id = fields.Many2one(
+        "res.currency",
+        required=True,
+        default=lambda self: self.env.company.currency_id,
+    )
+    date_start = fields.Date(default=fields.Date.context_today, tracking=True)
+    date_end = fields.Date(tracking=True)
+    review_interval_days = fields.Integer(
+        string="Review Interval (days)",
+        default=3,
+        required=True,
+        help="The supplier reviews stock every N days (SPEC: every 3 days).",
+    )
+    next_review_date = fields.Date(
+        default=fields.Date.context_today,
+        tracking=True,
+        index=True,
+        help="Date of the next scheduled reorder check.",
+    )
+    forecast_due_day = fields.Integer(
+        default=5,
+        required=True,
+        help="Day of the month before which the customer sends next month's demand plan.",
+    )
+    settlement_day = fields.Integer(
+        default=25,
+        required=True,
+        help="Day of the month on which the consumption is settled and billed.",
+    )
+    overstock_days = fields.Integer(
+        default=30,
+        required=True,
+        help="Stock above the maximum and unused for this many days triggers a joint review.",
+    )
+    emergency_notice_hours = fields.Integer(
+        default=24,
+        required=True,
+        help="Minimum notice, in hours, for an emergency demand increase.",
+    )
+    emergency_freight_share = fields.Float(
+        string="Customer Share of Rush Freight (%)",
+        default=50.0,
+        required=True,
+    )
+    adjust_tolerance = fields.Float(
+        string="Adjustment Tolerance (%)",
+        default=10.0,
+        required=True,
+        help="A supplier adjustment of a proposal within this percentage of the "
+        "proposed quantity is approved automatically; beyond it the buyer approves.",
+    )
+    line_ids = fields.One2many("vmi.agreement.line", "agreement_id", string="Products", copy=True)
+    line_count = fields.Integer(compute="_compute_counts")
+    purchase_ids = fields.One2many("purchase.order", "vmi_agreement_id", string="Replenishments")
+    purchase_count = fields.Integer(compute="_compute_counts")
+    consumption_ids = fields.One2many("vmi.consumption", "agreement_id")
+    consumption_count = fields.Integer(compute="_compute_counts")
+    settlement_ids = fields.One2many("vmi.settlement", "agreement_id")
+    settlement_count = fields.Integer(compute="_compute_counts")
+    last_review_date = fields.Datetime(readonly=True, copy=False)
+    last_settlement_date = fields.Date(
+        readonly=True, copy=False, help="Cut-off date of the last settlement."
+    )
+    notes = fields.Html(string="Terms")
+
+    _sql_constraints = [
+        (
+            "review_interval_positive",
+            "CHECK(review_interval_days > 0)",
+            "The review interval must be at least one day.",
+        ),
+        (
+            "forecast_due_day_range",
+            "CHECK(forecast_due_day BETWEEN 1 AND 31)",
+            "The forecast due day must be a day of the month (1-31).",
+        ),
+        (
+            "settlement_day_range",
+            "CHECK(settlement_day BETWEEN 1 AND 31)",
+            "The settlement day must be a day of the month (1-31).",
+        ),
+        (
+            "overstock_days_positive",
+            "CHECK(overstock_days > 0)",
+            "The overstock period must be at least one day.",
+        ),
+        (
+            "emergency_notice_positive",
+            "CHECK(emergency_notice_hours >= 0)",
+            "The emergency notice cannot be negative.",
+        ),
+        (
+            "emergency_share_range",
+            "CHECK(emergency_freight_share >= 0 AND emergency_freight_share <= 100)",
+            "The customer's share of rush freight must be between 0 and 100 %.",
+        ),
+        (
+            "adjust_tolerance_range",
+            "CHECK(adjust_tolerance >= 0 AND adjust_tolerance <= 100)",
+            "The adjustment tolerance must be between 0 and 100 %.",
+        ),
+    ]
+
+    # ------------------------------------------------------------------
+    # ORM
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            if vals.get("name", "/") == "/":
+                company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
+                vals["name"] = (
+                    self.env["ir.sequence"].with_company(company).next_by_code("vmi.agreement")
+                    or "/"
+                )
+        agreements = super().create(vals_list)
+        agreements._sync_location_flag()
+        return agreements
+
+    def write(self, vals):
+        res = super().write(vals)
+        if "location_id" in vals:
+            self._sync_location_flag()
+        return res
+
+    def _sync_location_flag(self):
+        locations = self.location_id.filtered(lambda loc: not loc.vmi_location)
+        if locations:
+            locations.sudo().vmi_location = True
+
+    @api.depends("line_ids", "purchase_ids", "consumption_ids", "settlement_ids")
+    def _compute_counts(self):
+        for agreement in self:
+            agreement.line_count = len(agreement.line_ids)
+            agreement.purchase_count = len(agreement.purchase_ids)
+            agreement.consumption_count = len(agreement.consumption_ids)
+            agreement.settlement_count = len(agreement.settlement_ids)
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for agreement in self:
+            agreement.access_url = f"/my/vmi/agreements/{agreement.id}"
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_draft(self):
+        if any(a.state != "draft" for a in self):
+            raise UserError(_("Only draft VMI agreements can be deleted; close it instead."))
+
+    # ------------------------------------------------------------------
+    # Constraints
+    # ------------------------------------------------------------------
+    @api.constrains("location_id", "warehouse_id")
+    def _check_location(self):
+        for agreement in self.filtered("location_id"):
+            if agreement.location_id.usage != "internal":
+                raise ValidationError(
+                    _(
+                        "The VMI location %(location)s of agreement %(agreement)s must be "
+                        "an internal location.",
+                        location=agreement.location_id.display_name,
+                        agreement=agreement.name,
+                    )
+                )
+
+    @api.constrains("state", "line_ids", "location_id")
+    def _check_active_requirements(self):
+        for agreement in self.filtered(lambda a: a.state == "active"):
+            if not agreement.location_id:
+                raise ValidationError(
+                    _("Agreement %s needs a VMI location before it can be activated.", agreement.name)
+                )
+            if not agreement.line_ids:
+                raise ValidationError(
+                    _("Agreement %s needs at least one product before it can be activated.", agreement.name)
+                )
+        self.line_ids._check_unique_active_product()
+
+    @api.constrains("date_start", "date_end")
+    def _check_dates(self):
+        for agreement in self:
+            if agreement.date_start and agreement.date_end and agreement.date_end < agreement.date_start:
+                raise ValidationError(_("The end date of an agreement cannot be before its start date."))
+
+    # ------------------------------------------------------------------
+    # Actions
+    # ------------------------------------------------------------------
+    def action_activate(self):
+        for agreement in self:
+            if agreement.state != "draft":
+                raise UserError(_("Only draft agreements can be activated."))
+        self.write({"state": "active"})
+        self._sync_location_flag()
+        return True
+
+    def action_close(self):
+        self.write({"state": "closed"})
+        return True
+
+    def action_reset_draft(self):
+        if any(a.state != "closed" for a in self):
+            raise UserError(_("Only closed agreements can be set back to draft."))
+        self.write({"state": "draft"})
+        return True
+
+    def action_create_location(self):
+        """Create the dedicated VMI location under the warehouse (not under its
+        stock location, so that ordinary operations never pick from it)."""
+        for agreement in self:
+            if agreement.location_id:
+                continue
+            agreement.location_id = self.env["stock.location"].create(
+                agreement._prepare_location_vals()
+            )
+        return True
+
+    def _prepare_location_vals(self):
+        """Extension point: values of the VMI location created for this agreement."""
+        self.ensure_one()
+        return {
+            "name": _("VMI %s", self.partner_id.commercial_partner_id.name),
+            "usage": "internal",
+            "location_id": self.warehouse_id.view_location_id.id,
+            "company_id": self.company_id.id,
+            "vmi_location": True,
+        }
+
+    def action_view_purchases(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("purchase.purchase_rfq")
+        action["domain"] = [("vmi_agreement_id", "in", self.ids)]
+        action["context"] = {"create": False}
+        return action
+
+    def action_view_consumption(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock_vmi.action_vmi_consumption")
+        action["domain"] = [("agreement_id", "in", self.ids)]
+        return action
+
+    def action_view_settlements(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock_vmi.action_vmi_settlement")
+        action["domain"] = [("agreement_id", "in", self.ids)]
+        return action
+
+    def action_view_stock(self):
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.dashboard_open_quants")
+        action["domain"] = [("location_id", "child_of", self.location_id.ids)]
+        action["context"] = {"search_default_productgroup": 1}
+        return action
+
+    # ------------------------------------------------------------------
+    # Reorder check (SPEC step 3)
+    # ------------------------------------------------------------------
+    def action_review_now(self):
+        """Button: run the reorder check for these agreements now."""
+        if any(a.state != "active" for a in self):
+            raise UserError(_("Only active agreements can be reviewed."))
+        orders = self._run_review()
+        if len(orders) == 1:
+            return {
+                "type": "ir.actions.act_window",
+                "res_model": "purchase.order",
+                "res_id": orders.id,
+                "view_mode": "form",
+            }
+        if not orders:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "type": "info",
+                    "message": _("No product is below its reorder point: nothing to propose."),
+                    "next": {"type": "ir.actions.act_window_close"},
+                },
+            }
+        return self.action_view_purchases()
+
+    @api.model
+    def _cron_review(self, batch_size=200):
+        """Scheduled reorder check: every active agreement whose review is due.
+
+        Works in chunks of ``batch_size`` agreements, committing after each
+        chunk when run by the cron, so that a large company does not hold one
+        long transaction. Agreements already locked by another worker are left
+        to it (``FOR UPDATE SKIP LOCKED``): two cron workers never propose twice.
+        """
+        today = fields.Date.context_today(self)
+        domain = [("state", "=", "active"), ("next_review_date", "<=", today)]
+        agreements = self.search(domain, order="next_review_date, id")
+        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
+        for start in range(0, len(agreements), batch_size):
+            chunk = agreements[start : start + batch_size]._lock_for_update(skip_locked=True)
+            if chunk:
+                chunk._run_review()
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _lock_for_update(self, skip_locked=False, nowait=False):
+        """Lock the agreement rows for this transaction; return those locked."""
+        if not self:
+            return self
+        suffix = " SKIP LOCKED" if skip_locked else (" NOWAIT" if nowait else "")
+        self.env.cr.execute(
+            f"SELECT id FROM vmi_agreement WHERE id IN %s FOR NO KEY UPDATE{suffix}",  # noqa: S608
+            [tuple(self.ids)],
+        )
+        locked = {row[0] for row in self.env.cr.fetchall()}
+        return self.filtered(lambda a: a.id in locked)
+
+    def _run_review(self):
+        """Reorder check of ``self``: one proposal (RFQ) per agreement with all
+        its due lines. Returns the purchase orders created."""
+        today = fields.Date.context_today(self)
+        self = self.filtered(lambda a: a.state == "active")  # noqa: PLW0642
+        if not self:
+            return self.env["purchase.order"]
+        lines = self.line_ids
+        quantities = lines._compute_proposal_quantities()
+        order_vals = []
+        for agreement in self:
+            due = [
+                (line, quantities[line.id])
+                for line in agreement.line_ids
+                if quantities.get(line.id, 0.0) > 0
+            ]
+            if due:
+                order_vals.append(agreement._prepare_purchase_order(due))
+        orders = self.env["purchase.order"].create(order_vals) if order_vals else self.env["purchase.order"]
+        now = fields.Datetime.now()
+        for agreement in self:
+            agreement.write(
+                {
+                    "last_review_date": now,
+                    "next_review_date": rules.next_review_date(
+                        today, agreement.review_interval_days, today
+                    ),
+                }
+            )
+        if orders:
+            orders._vmi_notify_new_proposal()
+        return orders
+
+    def _prepare_purchase_order(self, due_lines):
+        """Extension point: values of the proposal (RFQ) for ``due_lines``, a
+        list of ``(agreement line, quantity in line UoM)``."""
+        self.ensure_one()
+        picking_type = self.warehouse_id.in_type_id
+        partner = self.partner_id
+        fpos = self.env["account.fiscal.position"].with_company(self.company_id)._get_fiscal_position(partner)
+        date_planned = fields.Datetime.now() + timedelta(days=max(self.review_interval_days, 1))
+        return {
+            "partner_id": partner.id,
+            "company_id": self.company_id.id,
+            "currency_id": self.currency_id.id,
+            "user_id": self.user_id.id,
+            "picking_type_id": picking_type.id,
+            "fiscal_position_id": fpos.id,
+            "origin": self.name,
+            "vmi_agreement_id": self.id,
+            "vmi_state": "to_confirm",
+            "date_planned": date_planned,
+            "order_line": [
+                fields.Command.create(self._prepare_purchase_order_line(line, qty, fpos, date_planned))
+                for line, qty in due_lines
+            ],
+        }
+
+    def _prepare_purchase_order_line(self, agreement_line, quantity, fpos, date_planned):
+        """Extension point: values of one proposal line, at the agreed price."""
+        product = agreement_line.product_id
+        taxes = product.supplier_taxes_id.filtered(
+            lambda t: t.company_id in self.company_id.parent_ids
+        )
+        return {
+            "product_id": product.id,
+            "name": product.display_name,
+            "product_qty": quantity,
+            "product_uom": agreement_line.product_uom_id.id,
+            "price_unit": agreement_line.price_unit,
+            "taxes_id": [fields.Command.set(fpos.map_tax(taxes).ids)],
+            "date_planned": date_planned,
+            "vmi_agreement_line_id": agreement_line.id,
+            "vmi_proposed_qty": quantity,
+        }
+
+    # ------------------------------------------------------------------
+    # Settlement (SPEC step 5)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_settle(self):
+        """Monthly settlement: agreements whose settlement day is today."""
+        today = fields.Date.context_today(self)
+        agreements = self.search([("state", "in", ("active", "closed"))]).filtered(
+            lambda a: rules.is_settlement_day(today, a.settlement_day)
+            and (not a.last_settlement_date or a.last_settlement_date < today)
+        )
+        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
+        for agreement in agreements:
+            try:
+                with self.env.cr.savepoint():
+                    agreement._settle(today)
+            except UserError as e:
+                _logger.warning("VMI settlement of %s skipped: %s", agreement.name, e)
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    def _settle(self, cutoff):
+        """Settle the unbilled consumption of ``self`` up to ``cutoff`` (a date,
+        inclusive): one settlement and one draft vendor bill per agreement.
+
+        Billing exactly once is enforced by the database: the agreement rows are
+        locked first (``NOWAIT``: a concurrent settlement fails at once with a
+        clear message), then each consumption row is linked to its settlement
+        with ``settlement_id IS NULL`` in the ``WHERE`` clause, so a row billed
+        by a transaction that committed meanwhile is never billed again (under
+        Odoo's REPEATABLE READ isolation the second transaction gets a
+        serialization error and rolls back whole).
+        """
+        if not self:
+            return self.env["vmi.settlement"]
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self._lock_for_update(nowait=True)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
+            raise UserError(
+                _("A settlement of these VMI agreements is already running; try again in a moment.")
+            ) from e
+        cutoff_end = datetime.combine(cutoff + timedelta(days=1), time.min)
+        self.env["vmi.consumption"].flush_model()
+        groups = self.env["vmi.consumption"]._read_group(
+            [
+                ("agreement_id", "in", self.ids),
+                ("settlement_id", "=", False),
+                ("date", "<", cutoff_end),
+            ],
+            ["agreement_id"],
+            ["id:array_agg"],
+        )
+        settlements = self.env["vmi.settlement"]
+        for agreement, consumption_ids in groups:
+            consumptions = self.env["vmi.consumption"].browse(consumption_ids)
+            settlement = self.env["vmi.settlement"].create(
+                agreement._prepare_settlement(cutoff, consumptions)
+            )
+            settlement._claim_consumptions(consumptions)
+            settlement._create_bill()
+            settlements |= settlement
+        # Accountants settle without the right to edit agreements.
+        self.sudo().write({"last_settlement_date": cutoff})
+        return settlements
+
+    def _prepare_settlement(self, cutoff, consumptions):
+        """Extension point: values of the settlement of ``consumptions``."""
+        self.ensure_one()
+        start, end = rules.settlement_period(cutoff, self.settlement_day)
+        if self.last_settlement_date and self.last_settlement_date >= start:
+            start = self.last_settlement_date + timedelta(days=1)
+        first = min(consumptions.mapped("date")).date()
+        start = min(start, first)
+        totals = defaultdict(float)
+        for consumption in consumptions:
+            key = (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
+            totals[key] += consumption.quantity
+        line_vals = []
+        for (product_id, uom_id, price_unit), qty in totals.items():
+            rounding = self.env["uom.uom"].browse(uom_id).rounding
+            if float_is_zero(qty, precision_rounding=rounding):
+                continue
+            line_vals.append(
+                fields.Command.create(
+                    {
+                        "product_id": product_id,
+                        "uom_id": uom_id,
+                        "quantity": qty,
+                        "price_unit": price_unit,
+                    }
+                )
+            )
+        return {
+            "agreement_id": self.id,
+            "date_from": start,
+            "date_to": end,
+            "line_ids": line_vals,
+        }
+
+    # ------------------------------------------------------------------
+    # Helpers for other models
+    # ------------------------------------------------------------------
+    @api.model
+    def _get_active_lines_map(self, location_ids, product_ids):
+        """``{(location_id, product_id): agreement line}`` of active agreements.
+
+        One query for a whole batch of move lines (called from the move line
+        ``_action_done`` hook).
+        """
+        if not location_ids or not product_ids:
+            return {}
+        lines = (
+            self.env["vmi.agreement.line"]
+            .sudo()
+            .search_fetch(
+                [
+                    ("agreement_id.state", "=", "active"),
+                    ("agreement_id.location_id", "in", list(location_ids)),
+                    ("product_id", "in", list(product_ids)),
+                ],
+                ["agreement_id", "product_id", "product_uom_id", "price_unit", "location_id", "partner_id"],
+            )
+        )
+        return {(line.location_id.id, line.product_id.id): line for line in lines}

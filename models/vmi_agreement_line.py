@@ -1,0 +1,321 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from collections import defaultdict
+from datetime import datetime, time
+
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
+from odoo.tools import float_round
+
+from ..logic import rules
+
+
+class VmiAgreementLine(models.Model):
+    """One product of a VMI agreement, with its agreed levels and price."""
+
+    _name = "vmi.agreement.line"
+    _description = "VMI Agreement Line"
+    _order = "agreement_id, sequence, id"
+    _check_company_auto = True
+
+    sequence = fields.Integer(default=10)
+    agreement_id = fields.Many2one(
+        "vmi.agreement", required=True, ondelete="cascade", index=True
+    )
+    company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
+    partner_id = fields.Many2one(related="agreement_id.partner_id", store=True, index=True)
+    location_id = fields.Many2one(related="agreement_id.location_id", store=True)
+    state = fields.Selection(related="agreement_id.state", store=True)
+    currency_id = fields.Many2one(related="agreement_id.currency_id")
+    product_id = fields.Many2one(
+        "product.product",
+        required=True,
+        index=True,
+        check_company=True,
+        domain="[('is_storable', '=', True)]",
+    )
+    product_uom_category_id = fields.Many2one(related="product_id.uom_id.category_id")
+    product_uom_id = fields.Many2one(
+        "uom.uom",
+        string="Unit",
+        required=True,
+        compute="_compute_product_uom_id",
+        store=True,
+        readonly=False,
+        precompute=True,
+        domain="[('category_id', '=', product_uom_category_id)]",
+    )
+    reorder_point = fields.Float(
+        digits="Product Unit of Measure",
+        required=True,
+        help="Replenish when the stock position falls below this quantity (SPEC: 50).",
+    )
+    max_qty = fields.Float(
+        string="Maximum",
+        digits="Product Unit of Measure",
+        required=True,
+        help="Replenishment fills the stock position up to this quantity (SPEC: 100).",
+    )
+    pack_multiple = fields.Float(
+        digits="Product Unit of Measure",
+        default=1.0,
+        required=True,
+        help="Proposals are rounded to a multiple of this quantity.",
+    )
+    price_unit = fields.Float(
+        string="Agreed Price", digits="Product Price", required=True, default=0.0
+    )
+    qty_on_hand = fields.Float(
+        string="On Hand",
+        compute="_compute_quantities",
+        digits="Product Unit of Measure",
+        help="Supplier-owned quantity in the VMI location, in the line's unit.",
+    )
+    qty_incoming = fields.Float(
+        string="Incoming",
+        compute="_compute_quantities",
+        digits="Product Unit of Measure",
+        help="Confirmed replenishments not yet received, in the line's unit.",
+    )
+    consumption_3m = fields.Float(
+        string="Consumed (3 months)",
+        compute="_compute_consumption",
+        digits="Product Unit of Measure",
+    )
+    consumption_monthly_avg = fields.Float(
+        string="Monthly Average",
+        compute="_compute_consumption",
+        digits="Product Unit of Measure",
+    )
+    stock_status = fields.Selection(
+        [
+            (rules.STATUS_BELOW, "Below reorder point"),
+            (rules.STATUS_OK, "OK"),
+            (rules.STATUS_ABOVE, "Above maximum"),
+        ],
+        compute="_compute_quantities",
+    )
+
+    _sql_constraints = [
+        (
+            "levels_not_negative",
+            "CHECK(reorder_point >= 0 AND max_qty >= 0 AND price_unit >= 0)",
+            "Reorder point, maximum and agreed price cannot be negative.",
+        ),
+        ("max_positive", "CHECK(max_qty > 0)", "The maximum must be greater than zero."),
+        (
+            "min_le_max",
+            "CHECK(reorder_point <= max_qty)",
+            "The reorder point cannot be above the maximum.",
+        ),
+        ("pack_positive", "CHECK(pack_multiple > 0)", "The pack multiple must be greater than zero."),
+        (
+            "product_unique",
+            "UNIQUE(agreement_id, product_id)",
+            "A product can appear only once in an agreement.",
+        ),
+    ]
+
+    @api.depends("product_id")
+    def _compute_product_uom_id(self):
+        for line in self:
+            if not line.product_uom_id or (
+                line.product_id and line.product_uom_id.category_id != line.product_id.uom_id.category_id
+            ):
+                line.product_uom_id = line.product_id.uom_po_id or line.product_id.uom_id
+
+    # ------------------------------------------------------------------
+    # Constraints (SQL constraints give the generic message; these give the
+    # user a clear one naming the product, before the database refuses)
+    # ------------------------------------------------------------------
+    @api.constrains("reorder_point", "max_qty", "pack_multiple", "price_unit")
+    def _check_levels(self):
+        for line in self:
+            name = line.product_id.display_name
+            if min(line.reorder_point, line.max_qty, line.price_unit) < 0:
+                raise ValidationError(
+                    _("%s: reorder point, maximum and agreed price cannot be negative.", name)
+                )
+            if line.max_qty <= 0:
+                raise ValidationError(_("%s: the maximum must be greater than zero.", name))
+            if line.reorder_point > line.max_qty:
+                raise ValidationError(
+                    _(
+                        "%(product)s: the reorder point (%(min)s) cannot be above the maximum (%(max)s).",
+                        product=name,
+                        min=line.reorder_point,
+                        max=line.max_qty,
+                    )
+                )
+            if line.pack_multiple <= 0:
+                raise ValidationError(_("%s: the pack multiple must be greater than zero.", name))
+
+    @api.constrains("product_id")
+    def _check_product(self):
+        for line in self:
+            product = line.product_id
+            if not product.is_storable:
+                raise ValidationError(
+                    _("%s is not a storable product: only tracked stock can be managed by the supplier.",
+                      product.display_name)
+                )
+            if not product.active:
+                raise ValidationError(_("%s is archived and cannot be added to an agreement.", product.display_name))
+        self._check_unique_active_product()
+
+    @api.constrains("product_id", "agreement_id")
+    def _check_unique_active_product(self):
+        """A product may be in only one active agreement per VMI location, so
+        that the owner of every unit in that location is known."""
+        lines = self.filtered(lambda ln: ln.agreement_id.state == "active" and ln.agreement_id.location_id)
+        if not lines:
+            return
+        others = self.sudo().search_fetch(
+            [
+                ("state", "=", "active"),
+                ("location_id", "in", lines.agreement_id.location_id.ids),
+                ("product_id", "in", lines.product_id.ids),
+            ],
+            ["location_id", "product_id", "agreement_id"],
+        )
+        by_key = defaultdict(lambda: self.browse())
+        for other in others:
+            by_key[other.location_id.id, other.product_id.id] |= other
+        for line in lines:
+            clash = by_key[line.agreement_id.location_id.id, line.product_id.id] - line
+            if clash:
+                raise ValidationError(
+                    _(
+                        "%(product)s is already managed by active agreement %(agreement)s for "
+                        "location %(location)s.",
+                        product=line.product_id.display_name,
+                        agreement=clash[0].agreement_id.name,
+                        location=line.agreement_id.location_id.display_name,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Computes: batched, a fixed number of queries for any number of lines
+    # ------------------------------------------------------------------
+    def _get_quantities(self):
+        """``{line id: (on hand, incoming)}`` in each line's unit.
+
+        On hand counts the quants owned by the agreement's supplier in the VMI
+        location (and its children); incoming counts the open receipt moves of
+        confirmed replenishments into it. Two ``_read_group`` in all.
+        """
+        lines = self.filtered(lambda ln: ln.location_id and ln.product_id)
+        result = {line.id: (0.0, 0.0) for line in self}
+        if not lines:
+            return result
+        locations = lines.location_id
+        products = lines.product_id
+        on_hand = defaultdict(float)
+        Quant = self.env["stock.quant"].sudo()
+        for location, product, owner, qty in Quant._read_group(
+            [
+                ("location_id", "child_of", locations.ids),
+                ("product_id", "in", products.ids),
+                ("owner_id", "!=", False),
+            ],
+            ["location_id", "product_id", "owner_id"],
+            ["quantity:sum"],
+        ):
+            on_hand[location.id, product.id, owner.commercial_partner_id.id] += qty
+        incoming = defaultdict(float)
+        for location, product, qty in self.env["stock.move"].sudo()._read_group(
+            [
+                ("location_dest_id", "in", locations.ids),
+                ("product_id", "in", products.ids),
+                ("state", "not in", ("draft", "cancel", "done")),
+                ("location_id.usage", "not in", ("internal", "transit")),
+            ],
+            ["location_dest_id", "product_id"],
+            ["product_qty:sum"],
+        ):
+            incoming[location.id, product.id] += qty
+        # Quants of child locations are summed on the VMI location itself.
+        parent_of = {}
+        for location in locations:
+            parent_of[location.id] = location.id
+        child_locs = self.env["stock.location"].sudo().search_fetch(
+            [("id", "child_of", locations.ids)], ["parent_path"]
+        )
+        for child in child_locs:
+            for ancestor in child.parent_path.strip("/").split("/"):
+                if int(ancestor) in parent_of:
+                    parent_of[child.id] = int(ancestor)
+        on_hand_by_loc = defaultdict(float)
+        for (loc_id, product_id, owner_id), qty in on_hand.items():
+            on_hand_by_loc[parent_of.get(loc_id, loc_id), product_id, owner_id] += qty
+        for line in lines:
+            product = line.product_id
+            base_on_hand = on_hand_by_loc[
+                line.location_id.id, product.id, line.partner_id.commercial_partner_id.id
+            ]
+            base_incoming = incoming[line.location_id.id, product.id]
+            to_line_uom = product.uom_id._compute_quantity
+            result[line.id] = (
+                to_line_uom(base_on_hand, line.product_uom_id, round=False),
+                to_line_uom(base_incoming, line.product_uom_id, round=False),
+            )
+        return result
+
+    @api.depends("product_id", "product_uom_id", "agreement_id.location_id", "reorder_point", "max_qty")
+    def _compute_quantities(self):
+        quantities = self._get_quantities()
+        for line in self:
+            on_hand, incoming = quantities[line.id]
+            line.qty_on_hand = on_hand
+            line.qty_incoming = incoming
+            line.stock_status = rules.stock_status(on_hand, line.reorder_point, line.max_qty)
+
+    @api.depends("product_id", "product_uom_id", "agreement_id")
+    def _compute_consumption(self):
+        today = fields.Date.context_today(self)
+        since = datetime.combine(rules.consumption_window_start(today, 3), time.min)
+        totals = defaultdict(float)
+        real_lines = self.filtered("id")
+        if real_lines:
+            for line, qty in self.env["vmi.consumption"].sudo()._read_group(
+                [("agreement_line_id", "in", real_lines.ids), ("date", ">=", since)],
+                ["agreement_line_id"],
+                ["quantity:sum"],
+            ):
+                totals[line.id] = qty
+        for line in self:
+            total = totals.get(line.id, 0.0)
+            line.consumption_3m = total
+            line.consumption_monthly_avg = rules.monthly_average(total, 3)
+
+    def _get_open_proposal_line_ids(self):
+        """Agreement lines that already have an open proposal (waiting for the
+        supplier or the buyer): they are not proposed again."""
+        if not self:
+            return set()
+        groups = self.env["purchase.order.line"].sudo()._read_group(
+            [
+                ("vmi_agreement_line_id", "in", self.ids),
+                ("order_id.vmi_state", "in", ("to_confirm", "to_approve")),
+                ("order_id.state", "not in", ("cancel",)),
+            ],
+            ["vmi_agreement_line_id"],
+        )
+        return {line.id for (line,) in groups}
+
+    def _compute_proposal_quantities(self):
+        """``{line id: quantity to propose}`` for the lines of ``self`` that are
+        due (see :func:`stock_vmi.logic.rules.reorder_quantity`)."""
+        quantities = self._get_quantities()
+        open_ids = self._get_open_proposal_line_ids()
+        result = {}
+        for line in self:
+            if line.id in open_ids or line.agreement_id.state != "active":
+                continue
+            on_hand, incoming = quantities[line.id]
+            qty = rules.reorder_quantity(
+                on_hand, incoming, line.reorder_point, line.max_qty, line.pack_multiple
+            )
+            if qty > 0:
+                result[line.id] = float_round(qty, precision_rounding=line.product_uom_id.rounding)
+        return result

@@ -1,0 +1,100 @@
+#!/usr/bin/env bash
+# Shared settings and helpers for the stock_vmi scripts (sourced, not run).
+#
+# Everything is overridable from the environment:
+#   ODOO_SRC        Odoo 18.0 source tree                (default /opt/odoo)
+#   STOCK_VMI_VENV  virtual environment for Odoo + deps   (default ~/.cache/stock_vmi/venv)
+#   PGHOST/PGPORT   PostgreSQL                            (default local socket)
+#   PGUSER          PostgreSQL role used by Odoo          (default odoo; created if missing)
+set -euo pipefail
+
+REPO_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+ODOO_SRC=${ODOO_SRC:-/opt/odoo}
+STOCK_VMI_VENV=${STOCK_VMI_VENV:-$HOME/.cache/stock_vmi/venv}
+PGUSER=${PGUSER:-odoo}
+export PGUSER
+# Odoo finds a module by its folder name: expose this checkout as "stock_vmi".
+ADDONS_LINK_DIR=${STOCK_VMI_ADDONS_DIR:-$HOME/.cache/stock_vmi/addons-$(printf '%s' "$REPO_DIR" | md5sum | cut -c1-8)}
+PY="$STOCK_VMI_VENV/bin/python"
+
+log() { printf '\033[1m[stock_vmi]\033[0m %s\n' "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+check_odoo_src() {
+  [ -f "$ODOO_SRC/odoo-bin" ] || die "no Odoo 18.0 source at $ODOO_SRC (set ODOO_SRC)"
+}
+
+# Debian packages: build deps of psycopg2/python-ldap, Chromium for the tours,
+# wkhtmltopdf for PDF reports. Installed only when missing (needs root or sudo).
+ensure_system_packages() {
+  local pkgs=(libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf fonts-noto-cjk)
+  local missing=()
+  for p in "${pkgs[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  log "installing Debian packages: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -eq 0 ] || sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+}
+
+# Python virtual environment with Odoo's requirements and ours. Skipped when the
+# requirement files have not changed since the last install (stamp file).
+ensure_venv() {
+  local reqs stamp want
+  reqs=$(mktemp)
+  # cbor2 5.4.2 (Odoo's pin for Python < 3.12) does not build on Python 3.11.
+  sed -E 's/^cbor2==5\.4\.2.*/cbor2==5.6.5 ; python_version < "3.12"/' "$ODOO_SRC/requirements.txt" >"$reqs"
+  cat "$REPO_DIR/requirements.txt" >>"$reqs"
+  want=$(md5sum "$reqs" | cut -c1-32)
+  stamp="$STOCK_VMI_VENV/.stock_vmi-reqs"
+  if [ -x "$PY" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
+    rm -f "$reqs"; return 0
+  fi
+  log "installing Python dependencies into $STOCK_VMI_VENV (a few minutes the first time)"
+  [ -x "$PY" ] || python3 -m venv "$STOCK_VMI_VENV"
+  "$PY" -m pip install -q --upgrade pip wheel "setuptools<70"
+  "$PY" -m pip install -q -r "$reqs"
+  echo "$want" >"$stamp"
+  rm -f "$reqs"
+}
+
+ensure_addons_link() {
+  mkdir -p "$ADDONS_LINK_DIR"
+  ln -sfn "$REPO_DIR" "$ADDONS_LINK_DIR/stock_vmi"
+}
+
+# PostgreSQL role for Odoo (Odoo refuses to run as "postgres").
+ensure_pg_role() {
+  if ! psql -d postgres -tAc "select 1" >/dev/null 2>&1; then
+    local admin
+    for admin in postgres root; do
+      if psql -U "$admin" -d postgres -tAc "select 1" >/dev/null 2>&1; then
+        psql -U "$admin" -d postgres -qc "CREATE ROLE \"$PGUSER\" LOGIN CREATEDB SUPERUSER" >/dev/null 2>&1 || true
+        break
+      fi
+    done
+    if ! psql -d postgres -tAc "select 1" >/dev/null 2>&1 && command -v sudo >/dev/null && id postgres >/dev/null 2>&1; then
+      sudo -u postgres psql -qc "CREATE ROLE \"$PGUSER\" LOGIN CREATEDB SUPERUSER" >/dev/null 2>&1 || true
+    fi
+  fi
+  psql -d postgres -tAc "select 1" >/dev/null 2>&1 || die "cannot connect to PostgreSQL as role $PGUSER"
+}
+
+ensure_all() {
+  check_odoo_src
+  ensure_system_packages
+  ensure_venv
+  ensure_addons_link
+  ensure_pg_role
+}
+
+addons_path() {
+  echo "$ODOO_SRC/addons,$ODOO_SRC/odoo/addons,$ADDONS_LINK_DIR"
+}
+
+odoo_bin() {
+  "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" --db_user="$PGUSER" "$@"
+}

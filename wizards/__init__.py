@@ -1,0 +1,2 @@
+from . import vmi_settlement_wizard
+from . import vmi_proposal_decline_wizard

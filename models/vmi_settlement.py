@@ -100,13 +100,19 @@ class VmiSettlement(models.Model):
                 _("Some consumption of %s was billed by another settlement meanwhile; nothing was billed.",
                   self.agreement_id.name)
             )
-        consumptions.invalidate_recordset(["settlement_id", "billed"])
-        for key in {(c.product_id.id, c.uom_id.id, c.price_unit) for c in consumptions}:
-            line_id = lines_by_key.get(key)
+        ids_by_line = {}
+        for consumption in consumptions:
+            line_id = lines_by_key.get(
+                (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
+            )
             if line_id:
-                consumptions.filtered(
-                    lambda c, key=key: (c.product_id.id, c.uom_id.id, c.price_unit) == key
-                ).write({"settlement_line_id": line_id})
+                ids_by_line.setdefault(line_id, []).append(consumption.id)
+        for line_id, ids in ids_by_line.items():
+            self.env.cr.execute(
+                "UPDATE vmi_consumption SET settlement_line_id = %s WHERE id IN %s",
+                [line_id, tuple(ids)],
+            )
+        consumptions.invalidate_recordset(["settlement_id", "settlement_line_id", "billed"])
 
     def _create_bill(self):
         """Create the draft vendor bill (or refund, when the period nets

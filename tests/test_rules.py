@@ -1,0 +1,61 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
+from odoo.tests import BaseCase, tagged
+
+from ..logic import rules
+
+
+@tagged("post_install", "-at_install")
+class TestRules(BaseCase):
+    """The ORM-free rules (logic/rules.py)."""
+
+    def test_reorder_quantity_seed(self):
+        self.assertEqual(rules.reorder_quantity(45, 0, 50, 100), 55)
+
+    def test_reorder_quantity_not_due(self):
+        self.assertEqual(rules.reorder_quantity(50, 0, 50, 100), 0)
+        # incoming counts in the position: 45 + 55 on the way is not due
+        self.assertEqual(rules.reorder_quantity(45, 55, 50, 100), 0)
+        self.assertEqual(rules.reorder_quantity(30, 15, 50, 100), 55)
+
+    def test_reorder_quantity_pack_rounding(self):
+        # down to the pack when the line still ends at/above the reorder point
+        self.assertEqual(rules.reorder_quantity(45, 0, 50, 100, 10), 50)
+        self.assertEqual(rules.reorder_quantity(45, 0, 50, 100, 25), 50)
+        # up when rounding down would leave it below the reorder point
+        self.assertEqual(rules.reorder_quantity(45, 0, 50, 100, 60), 60)
+        self.assertEqual(rules.reorder_quantity(0, 0, 95, 100, 40), 120)
+
+    def test_stock_status(self):
+        self.assertEqual(rules.stock_status(45, 50, 100), rules.STATUS_BELOW)
+        self.assertEqual(rules.stock_status(50, 50, 100), rules.STATUS_OK)
+        self.assertEqual(rules.stock_status(100, 50, 100), rules.STATUS_OK)
+        self.assertEqual(rules.stock_status(101, 50, 100), rules.STATUS_ABOVE)
+
+    def test_within_tolerance(self):
+        self.assertTrue(rules.within_tolerance(55, 60, 10))
+        self.assertTrue(rules.within_tolerance(55, 49.5, 10))
+        self.assertFalse(rules.within_tolerance(55, 61, 10))
+        self.assertFalse(rules.within_tolerance(55, 40, 10))
+        self.assertTrue(rules.within_tolerance(0, 0, 10))
+        self.assertFalse(rules.within_tolerance(0, 1, 10))
+
+    def test_next_review_date(self):
+        self.assertEqual(rules.next_review_date(date(2026, 11, 1), 3), date(2026, 11, 4))
+        # a cron that was down does not leave the date in the past
+        self.assertEqual(rules.next_review_date(date(2026, 11, 1), 3, date(2026, 11, 20)), date(2026, 11, 22))
+
+    def test_settlement_period(self):
+        self.assertEqual(rules.settlement_period(date(2026, 11, 25), 25), (date(2026, 10, 26), date(2026, 11, 25)))
+        self.assertEqual(rules.settlement_period(date(2026, 11, 30), 25), (date(2026, 11, 26), date(2026, 11, 30)))
+        self.assertEqual(rules.settlement_period(date(2026, 1, 25), 25), (date(2025, 12, 26), date(2026, 1, 25)))
+        # settlement day 31 in a 30-day month and in February
+        self.assertEqual(rules.settlement_period(date(2026, 3, 31), 31), (date(2026, 3, 1), date(2026, 3, 31)))
+        self.assertTrue(rules.is_settlement_day(date(2026, 2, 28), 31))
+        self.assertFalse(rules.is_settlement_day(date(2026, 2, 27), 31))
+
+    def test_monthly_average(self):
+        self.assertEqual(rules.monthly_average(240, 3), 80)
+        self.assertEqual(rules.consumption_window_start(date(2026, 11, 24), 3), date(2026, 8, 25))

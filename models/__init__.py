@@ -9,3 +9,4 @@ from . import purchase_order_line
 from . import stock_move_line
 from . import stock_quant
 from . import account_move
+from . import vmi_agreement_demo

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# Set up a database with stock_vmi and its demo data, then run Odoo on it.
+#
+#   tools/run.sh [DB] [--reset] [--no-start] [-- EXTRA ODOO ARGS...]
+#
+#   DB           database name (default: $STOCK_VMI_DB or stock_vmi_demo)
+#   --reset      drop the database first and create it again
+#   --no-start   only set up the database, do not start the server (CI/smoke)
+#
+# Environment: STOCK_VMI_DB, STOCK_VMI_PORT (default 8069), plus those of tools/common.sh.
+set -euo pipefail
+source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
+
+DB=${STOCK_VMI_DB:-stock_vmi_demo}
+RESET=0
+START=1
+EXTRA=()
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --reset) RESET=1 ;;
+    --no-start) START=0 ;;
+    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --) shift; EXTRA+=("$@"); break ;;
+    -*) EXTRA+=("$1") ;;
+    *) DB=$1 ;;
+  esac
+  shift
+done
+PORT=${STOCK_VMI_PORT:-8069}
+
+ensure_all
+
+db_exists() {
+  [ "$(psql -d postgres -tA -v db="$1" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'")" = "1" ]
+}
+
+module_installed() {
+  [ "$(psql -d "$1" -tAc "SELECT state FROM ir_module_module WHERE name = 'stock_vmi'" 2>/dev/null)" = "installed" ]
+}
+
+demo_users_missing() {
+  local login missing=()
+  for login in vmi_buyer vmi_supplier; do
+    [ "$(psql -d "$1" -tA -v login="$login" <<<"SELECT 1 FROM res_users WHERE login = :'login'" 2>/dev/null)" = "1" ] || missing+=("$login")
+  done
+  echo "${missing[*]}"
+}
+
+if [ "$RESET" -eq 1 ] && db_exists "$DB"; then
+  log "dropping database $DB"
+  dropdb --if-exists --force "$DB"
+  rm -rf "${HOME}/.local/share/Odoo/filestore/$DB"
+fi
+
+if ! db_exists "$DB"; then
+  log "creating database $DB with stock_vmi and demo data (a few minutes)"
+  # Odoo 18 loads demo data by default on a new database; "--without-demo="
+  # (empty) makes that explicit and overrides any without_demo in a config file.
+  if ! odoo_bin -d "$DB" -i stock_vmi --without-demo= --stop-after-init \
+       --http-interface=127.0.0.1 --http-port="$PORT"; then
+    dropdb --if-exists "$DB" || true
+    die "installation of stock_vmi into $DB failed (database dropped)"
+  fi
+  module_installed "$DB" || { dropdb --if-exists "$DB" || true; die "stock_vmi is not installed in $DB (database dropped)"; }
+elif ! module_installed "$DB"; then
+  die "database $DB exists but stock_vmi is not installed in it; use --reset to recreate it"
+else
+  log "database $DB already exists (use --reset to recreate it)"
+fi
+
+missing=$(demo_users_missing "$DB")
+[ -z "$missing" ] || log "WARNING: demo user(s) not found in $DB: $missing (database created without demo data? try --reset)"
+
+cat <<EOF
+
+  Database:      $DB
+  Back office:   http://localhost:$PORT/web/login
+  Buyer:         login vmi_buyer     password vmi_buyer
+  Supplier:      login vmi_supplier  password vmi_supplier   (portal user, same login page)
+  Administrator: login admin         password admin
+
+EOF
+
+if [ "$START" -eq 0 ]; then
+  log "--no-start given: database $DB is ready, not starting the server"
+  exit 0
+fi
+
+log "starting Odoo on http://localhost:$PORT (Ctrl-C to stop)"
+exec "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" --db_user="$PGUSER" \
+  -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --db-filter="^${DB}\$" "${EXTRA[@]}"

@@ -1,5 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import math
+
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare
@@ -38,6 +40,34 @@ class PurchaseOrder(models.Model):
     vmi_confirmed_by = fields.Many2one("res.users", readonly=True, copy=False)
     vmi_confirmed_date = fields.Datetime(readonly=True, copy=False)
 
+    # Changed only by the proposal's workflow methods (as superuser, after
+    # their own checks): a buyer writing ``vmi_state`` through RPC would
+    # otherwise confirm a proposal the supplier never confirmed.
+    _VMI_WORKFLOW_FIELDS = frozenset(
+        {
+            "vmi_agreement_id",
+            "vmi_state",
+            "vmi_decline_reason",
+            "vmi_supplier_note",
+            "vmi_confirmed_by",
+            "vmi_confirmed_date",
+        }
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self.env.su and any(vals.get("vmi_state") not in (None, False, "to_confirm") for vals in vals_list):
+            raise AccessError(_("A VMI proposal starts waiting for the supplier's confirmation."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self.env.su and self._VMI_WORKFLOW_FIELDS.intersection(vals):
+            raise AccessError(
+                _("The status of a VMI proposal changes only through its workflow: supplier "
+                  "confirmation, adjustment or decline, and buyer approval.")
+            )
+        return super().write(vals)
+
     # ------------------------------------------------------------------
     # Stock: VMI orders deliver into the VMI location, owned by the supplier
     # ------------------------------------------------------------------
@@ -73,10 +103,10 @@ class PurchaseOrder(models.Model):
     # Workflow of a proposal
     # ------------------------------------------------------------------
     def button_confirm(self):
-        if any(
-            po.vmi_agreement_id and po.vmi_state != "approved" and not self.env.context.get("vmi_approving")
-            for po in self
-        ):
+        """A VMI proposal is confirmed only once approved (supplier confirmation,
+        or buyer approval of an adjustment). No context key can bypass this:
+        the context comes from the client."""
+        if any(po.vmi_agreement_id and po.vmi_state != "approved" for po in self):
             raise UserError(
                 _("A VMI proposal is confirmed by the supplier first; the buyer then approves it.")
             )
@@ -140,6 +170,8 @@ class PurchaseOrder(models.Model):
                 qty = float(qty)
             except (TypeError, ValueError) as e:
                 raise ValidationError(_("Quantities must be numbers.")) from e
+            if not math.isfinite(qty):
+                raise ValidationError(_("Quantities must be numbers."))
             line = lines_by_id.get(line_id)
             if not line:
                 raise ValidationError(_("Line %s is not part of proposal %s.", line_id, order.name))
@@ -198,6 +230,7 @@ class PurchaseOrder(models.Model):
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
             raise AccessError(_("Only VMI users can approve VMI proposals."))
         self._vmi_check_state(("to_approve",))
+        self._vmi_close_approval_activity(_("Approved"))
         self._vmi_approve()
         return True
 
@@ -206,9 +239,17 @@ class PurchaseOrder(models.Model):
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
             raise AccessError(_("Only VMI users can reject VMI proposals."))
         self._vmi_check_state(("to_approve", "to_confirm"))
-        self.write({"vmi_state": "declined"})
+        self._vmi_close_approval_activity(_("Rejected"))
+        self.sudo().write({"vmi_state": "declined"})
         self.button_cancel()
         return True
+
+    def _vmi_close_approval_activity(self, feedback):
+        """Mark the buyer's "Approve VMI proposal" to-do as done."""
+        for order in self.filtered(lambda po: po.vmi_state == "to_approve"):
+            order.activity_feedback(
+                ["mail.mail_activity_data_todo"], user_id=order.vmi_agreement_id.user_id.id, feedback=feedback
+            )
 
     def _vmi_confirmation_vals(self, note):
         vals = {"vmi_confirmed_by": self.env.uid, "vmi_confirmed_date": fields.Datetime.now()}
@@ -219,18 +260,17 @@ class PurchaseOrder(models.Model):
     def _vmi_approve(self):
         """Approve and confirm: the purchase order is confirmed (receipt
         created into the VMI location). Lines set to 0 are removed first."""
-        for order in self:
-            zero = order.order_line.filtered(
-                lambda ln: float_compare(ln.product_qty, 0, precision_rounding=ln.product_uom.rounding) <= 0
-            )
-            zero.unlink()
+        zero = self.order_line.filtered(
+            lambda ln: float_compare(ln.product_qty, 0, precision_rounding=ln.product_uom.rounding) <= 0
+        )
+        zero.unlink()
         empty = self.filtered(lambda po: not po.order_line)
         if empty:
-            empty.write({"vmi_state": "declined", "vmi_decline_reason": _("All quantities set to zero.")})
+            empty.sudo().write({"vmi_state": "declined", "vmi_decline_reason": _("All quantities set to zero.")})
             empty.button_cancel()
         to_confirm = self - empty
-        to_confirm.write({"vmi_state": "approved"})
-        to_confirm.with_context(vmi_approving=True).button_confirm()
+        to_confirm.sudo().write({"vmi_state": "approved"})
+        to_confirm.button_confirm()
         for order in to_confirm:
             order._vmi_notify_buyer(_("Proposal %s was approved and confirmed.", order.name))
         return True
@@ -258,6 +298,7 @@ class PurchaseOrder(models.Model):
                 order.message_subscribe(partner_ids=order.partner_id.ids)
                 order.message_post_with_source(
                     template,
+                    message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                 )
         self.filtered(lambda po: po.state == "draft").write({"state": "sent"})

@@ -1,6 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
+from odoo.osv import expression
 
 
 class PurchaseOrderLine(models.Model):
@@ -22,6 +23,68 @@ class PurchaseOrderLine(models.Model):
             if line.order_id.vmi_agreement_id:
                 line.qty_to_invoice = 0.0
         return res
+
+    @api.depends("product_qty", "product_uom", "company_id", "order_id.partner_id")
+    def _compute_price_unit_and_date_planned_and_name(self):
+        """A VMI line keeps the agreed price, the planned date and the
+        description of the proposal: the vendor pricelist does not apply (the
+        price was signed in the agreement), not even when the supplier adjusts
+        the quantity. Other lines are computed as usual."""
+        vmi_lines = self.filtered("vmi_agreement_line_id")
+        super(PurchaseOrderLine, self - vmi_lines)._compute_price_unit_and_date_planned_and_name()
+        for line in vmi_lines:
+            line.price_unit = line.price_unit
+            line.date_planned = line.date_planned
+            line.name = line.name
+            line.discount = line.discount or 0.0
+
+    @api.depends("product_id", "order_id.partner_id")
+    def _compute_analytic_distribution(self):
+        """Batched for VMI lines: purchase searches the analytic distribution
+        models once per line, so a proposal of 100 products would cost 100
+        queries. Here one query finds the candidate models of all lines; each
+        line's applicable models are then selected in memory with the same
+        domain, and the distribution is computed once per distinct set of
+        applicable models (no query at all when none applies)."""
+        vmi_lines = self.filtered(lambda line: line.vmi_agreement_line_id and not line.display_type)
+        super(PurchaseOrderLine, self - vmi_lines)._compute_analytic_distribution()
+        if not vmi_lines:
+            return
+        Model = self.env["account.analytic.distribution.model"]
+        defaults = Model._get_default_search_domain_vals()
+        per_line = {}
+        for line in vmi_lines:
+            vals = line._vmi_analytic_distribution_vals()
+            domain = expression.AND(
+                [
+                    Model._create_domain(fname, list(value) if isinstance(value, list) else value)
+                    for fname, value in (defaults | vals).items()
+                ]
+            )
+            per_line[line] = (vals, domain)
+        candidates = Model.search(expression.OR([domain for _vals, domain in per_line.values()]))
+        by_models = {}
+        for line, (vals, domain) in per_line.items():
+            applicable = candidates.filtered_domain(domain) if candidates else candidates
+            distribution = {}
+            if applicable:
+                key = frozenset(applicable.ids)
+                if key not in by_models:
+                    # Same applicable models, same distribution: computed once.
+                    by_models[key] = Model._get_distribution(vals)
+                distribution = by_models[key]
+            line.analytic_distribution = distribution or line.analytic_distribution
+
+    def _vmi_analytic_distribution_vals(self):
+        """The criteria purchase uses to pick analytic distribution models."""
+        self.ensure_one()
+        return {
+            "product_id": self.product_id.id,
+            "product_categ_id": self.product_id.categ_id.id,
+            "partner_id": self.order_id.partner_id.id,
+            "partner_category_id": self.order_id.partner_id.category_id.ids,
+            "company_id": self.company_id.id,
+        }
 
     def _prepare_stock_move_vals(self, picking, price_unit, product_uom_qty, product_uom):
         vals = super()._prepare_stock_move_vals(picking, price_unit, product_uom_qty, product_uom)

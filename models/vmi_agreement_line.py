@@ -68,23 +68,27 @@ class VmiAgreementLine(models.Model):
     qty_on_hand = fields.Float(
         string="On Hand",
         compute="_compute_quantities",
+        compute_sudo=True,
         digits="Product Unit of Measure",
         help="Supplier-owned quantity in the VMI location, in the line's unit.",
     )
     qty_incoming = fields.Float(
         string="Incoming",
         compute="_compute_quantities",
+        compute_sudo=True,
         digits="Product Unit of Measure",
         help="Confirmed replenishments not yet received, in the line's unit.",
     )
     consumption_3m = fields.Float(
         string="Consumed (3 months)",
         compute="_compute_consumption",
+        compute_sudo=True,
         digits="Product Unit of Measure",
     )
     consumption_monthly_avg = fields.Float(
         string="Monthly Average",
         compute="_compute_consumption",
+        compute_sudo=True,
         digits="Product Unit of Measure",
     )
     stock_status = fields.Selection(
@@ -94,27 +98,41 @@ class VmiAgreementLine(models.Model):
             (rules.STATUS_ABOVE, "Above maximum"),
         ],
         compute="_compute_quantities",
+        compute_sudo=True,
     )
 
+    # The stock figures are computed as superuser (``compute_sudo``): they are
+    # shared with the supplier's portal users (SPEC step 2), who may read the
+    # agreement line but not the products, quants or moves behind it.
+
+    # Levels and price are checked in Python (``_check_levels``): an SQL CHECK
+    # would refuse the INSERT before the clear message naming the product. The
+    # UNIQUE constraint stays as the database's guarantee that the owner and
+    # price of every unit in a VMI location are known (concurrent edits);
+    # ``create`` and ``write`` give the clear message first.
     _sql_constraints = [
-        (
-            "levels_not_negative",
-            "CHECK(reorder_point >= 0 AND max_qty >= 0 AND price_unit >= 0)",
-            "Reorder point, maximum and agreed price cannot be negative.",
-        ),
-        ("max_positive", "CHECK(max_qty > 0)", "The maximum must be greater than zero."),
-        (
-            "min_le_max",
-            "CHECK(reorder_point <= max_qty)",
-            "The reorder point cannot be above the maximum.",
-        ),
-        ("pack_positive", "CHECK(pack_multiple > 0)", "The pack multiple must be greater than zero."),
         (
             "product_unique",
             "UNIQUE(agreement_id, product_id)",
             "A product can appear only once in an agreement.",
         ),
     ]
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        self._check_duplicate_products([(vals.get("agreement_id"), vals.get("product_id")) for vals in vals_list])
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "product_id" in vals or "agreement_id" in vals:
+            self._check_duplicate_products(
+                [
+                    (vals.get("agreement_id", line.agreement_id.id), vals.get("product_id", line.product_id.id))
+                    for line in self
+                ],
+                exclude_ids=self.ids,
+            )
+        return super().write(vals)
 
     @api.depends("product_id")
     def _compute_product_uom_id(self):
@@ -125,9 +143,40 @@ class VmiAgreementLine(models.Model):
                 line.product_uom_id = line.product_id.uom_po_id or line.product_id.uom_id
 
     # ------------------------------------------------------------------
-    # Constraints (SQL constraints give the generic message; these give the
-    # user a clear one naming the product, before the database refuses)
+    # Constraints: a clear message naming the product
     # ------------------------------------------------------------------
+    def _check_duplicate_products(self, keys, exclude_ids=()):
+        """Refuse a product twice in one agreement, before the database does
+        (its UNIQUE constraint would only give a generic message).
+
+        ``keys`` are the ``(agreement id, product id)`` pairs being written;
+        ``exclude_ids`` the lines being changed. One query in all.
+        """
+        keys = [(agreement_id, product_id) for agreement_id, product_id in keys if agreement_id and product_id]
+        if not keys:
+            return
+        seen = set()
+        duplicates = {key for key in keys if key in seen or seen.add(key)}
+        existing = self.sudo().search_fetch(
+            [
+                ("agreement_id", "in", list({key[0] for key in keys})),
+                ("product_id", "in", list({key[1] for key in keys})),
+                ("id", "not in", list(exclude_ids)),
+            ],
+            ["agreement_id", "product_id"],
+        )
+        duplicates |= {(line.agreement_id.id, line.product_id.id) for line in existing} & seen
+        if duplicates:
+            agreement_id, product_id = min(duplicates)
+            raise ValidationError(
+                _(
+                    "%(product)s appears more than once in agreement %(agreement)s: "
+                    "a product can appear only once in an agreement.",
+                    product=self.env["product.product"].browse(product_id).display_name,
+                    agreement=self.env["vmi.agreement"].browse(agreement_id).name,
+                )
+            )
+
     @api.constrains("reorder_point", "max_qty", "pack_multiple", "price_unit")
     def _check_levels(self):
         for line in self:
@@ -234,17 +283,16 @@ class VmiAgreementLine(models.Model):
             ["product_qty:sum"],
         ):
             incoming[location.id, product.id] += qty
-        # Quants of child locations are summed on the VMI location itself.
+        # Quants of child locations are summed on the VMI location itself: the
+        # nearest VMI location among each location's ancestors (itself included).
+        vmi_ids = set(locations.ids)
         parent_of = {}
-        for location in locations:
-            parent_of[location.id] = location.id
         child_locs = self.env["stock.location"].sudo().search_fetch(
             [("id", "child_of", locations.ids)], ["parent_path"]
         )
         for child in child_locs:
-            for ancestor in child.parent_path.strip("/").split("/"):
-                if int(ancestor) in parent_of:
-                    parent_of[child.id] = int(ancestor)
+            ancestors = [int(a) for a in child.parent_path.strip("/").split("/")]
+            parent_of[child.id] = next(a for a in reversed(ancestors) if a in vmi_ids)
         on_hand_by_loc = defaultdict(float)
         for (loc_id, product_id, owner_id), qty in on_hand.items():
             on_hand_by_loc[parent_of.get(loc_id, loc_id), product_id, owner_id] += qty

@@ -1,1 +1,278 @@
-# placeholder: being written
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, time, timedelta
+
+from odoo import fields
+from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.tests import new_test_user, tagged
+
+from .common import VmiCommon
+from .test_agreement import RaisesMessageMixin
+
+
+@tagged("post_install", "-at_install")
+class TestProposal(RaisesMessageMixin, VmiCommon):
+    """A replenishment proposal: the supplier confirms, adjusts or declines it
+    from the portal, the buyer approves adjustments beyond tolerance, and a
+    VMI order is never billed from its receipt (SPEC steps 3 and 4)."""
+
+    def setUp(self):
+        super().setUp()
+        # SPEC step 3: 45 in stock, the review proposes 55.
+        self._receive(45)
+        self.order = self.agreement._run_review()
+        self.po_line = self.order.order_line
+        self.assertEqual(self.po_line.product_qty, 55)
+
+    # ------------------------------------------------------------------
+    # Helpers
+    # ------------------------------------------------------------------
+    def _as_supplier(self, order=None):
+        return (order or self.order).with_user(self.portal_user)
+
+    def _assert_unchanged(self, qty=55, vmi_state="to_confirm", state="sent"):
+        self.order.invalidate_recordset()
+        self.po_line.invalidate_recordset()
+        self.assertEqual(self.po_line.product_qty, qty)
+        self.assertEqual(self.order.vmi_state, vmi_state)
+        self.assertEqual(self.order.state, state)
+
+    def _messages_to(self, partner):
+        return self.order.message_ids.filtered(lambda m: partner in m.partner_ids)
+
+    def _approval_activity(self):
+        return self.order.activity_ids.filtered(lambda a: a.summary == "Approve VMI proposal")
+
+    # ------------------------------------------------------------------
+    # Supplier confirms
+    # ------------------------------------------------------------------
+    def test_supplier_confirms(self):
+        """The supplier's confirmation approves and confirms the order; the buyer is notified."""
+        self._as_supplier().action_vmi_supplier_confirm(note="Shipping tomorrow")
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order.state, "purchase")
+        self.assertEqual(self.order.vmi_confirmed_by, self.portal_user)
+        self.assertTrue(self.order.vmi_confirmed_date)
+        self.assertEqual(self.order.vmi_supplier_note, "Shipping tomorrow")
+        self.assertEqual(self.order.picking_ids.move_ids.product_uom_qty, 55)
+        self.assertTrue(self._messages_to(self.buyer.partner_id), "the buyer is notified")
+
+    # ------------------------------------------------------------------
+    # Supplier adjusts
+    # ------------------------------------------------------------------
+    def test_adjust_within_tolerance_auto_approved(self):
+        """55 -> 60 (within 10 %) is approved and confirmed at once, at the agreed price."""
+        self.env["product.supplierinfo"].create(
+            {"partner_id": self.supplier.id, "product_tmpl_id": self.product.product_tmpl_id.id, "price": 99.0}
+        )
+        self._as_supplier().action_vmi_supplier_adjust({str(self.po_line.id): "60"})
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order.state, "purchase")
+        self.assertEqual(self.po_line.product_qty, 60)
+        self.assertEqual(self.po_line.vmi_proposed_qty, 55, "the proposal is kept for the record")
+        self.assertEqual(self.po_line.price_unit, 12.5)
+        self.assertEqual(self.order.picking_ids.move_ids.product_uom_qty, 60)
+        self.assertFalse(self._approval_activity())
+
+    def test_adjust_beyond_tolerance_needs_buyer(self):
+        """55 -> 70 (beyond tolerance) waits for the buyer's to-do; the buyer's approval confirms it."""
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 70}, note="Full pallet")
+        self.assertEqual(self.order.vmi_state, "to_approve")
+        self.assertEqual(self.order.state, "sent")
+        self.assertEqual(self.po_line.product_qty, 70)
+        activity = self._approval_activity()
+        self.assertEqual(len(activity), 1)
+        self.assertEqual(activity.user_id, self.buyer)
+        # The supplier cannot approve its own adjustment.
+        with self.assertRaises(AccessError):
+            self._as_supplier().action_vmi_buyer_approve()
+        self.order.with_user(self.buyer).action_vmi_buyer_approve()
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order.state, "purchase")
+        self.assertEqual(self.order.picking_ids.move_ids.product_uom_qty, 70)
+        self.assertFalse(self._approval_activity(), "the buyer's to-do is done")
+
+    def test_buyer_rejects_adjustment(self):
+        """The buyer's rejection of an adjustment declines the proposal and cancels the RFQ."""
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 100})
+        self.order.with_user(self.buyer).action_vmi_buyer_reject()
+        self.assertEqual(self.order.vmi_state, "declined")
+        self.assertEqual(self.order.state, "cancel")
+        self.assertFalse(self.order.picking_ids)
+        self.assertFalse(self._approval_activity())
+
+    def test_buyer_approve_only_adjusted(self):
+        """The buyer's approval applies only to a proposal waiting for it."""
+        with self.assertRaisesMessage(UserError, "can no longer be changed"):
+            self.order.with_user(self.buyer).action_vmi_buyer_approve()
+        self._assert_unchanged()
+
+    def test_adjust_promised_date(self):
+        """A new promised date is applied to the order and its receipt."""
+        promised = datetime.combine(fields.Date.today() + timedelta(days=6), time(10, 0))
+        self._as_supplier().action_vmi_supplier_adjust(date_planned=fields.Datetime.to_string(promised))
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order.state, "purchase")
+        self.assertEqual(self.po_line.date_planned, promised)
+        self.assertEqual(self.order.date_planned, promised)
+        self.assertEqual(self.order.picking_ids.scheduled_date, promised)
+
+    def test_adjust_promised_date_in_past_refused(self):
+        """A promised date in the past is refused and changes nothing."""
+        before = self.po_line.date_planned
+        with self.assertRaisesMessage(ValidationError, "cannot be in the past"):
+            self._as_supplier().action_vmi_supplier_adjust(date_planned=fields.Datetime.now() - timedelta(days=2))
+        self._assert_unchanged()
+        self.assertEqual(self.po_line.date_planned, before)
+
+    def test_adjust_to_zero_declines_after_approval(self):
+        """All quantities set to 0: once the buyer approves, the proposal is declined and cancelled."""
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 0})
+        self.assertEqual(self.order.vmi_state, "to_approve")
+        self.order.with_user(self.buyer).action_vmi_buyer_approve()
+        self.assertEqual(self.order.vmi_state, "declined")
+        self.assertEqual(self.order.state, "cancel")
+
+    def test_invalid_adjustments_refused(self):
+        """Invalid adjustment quantities or lines raise a clear ValidationError and change nothing."""
+        other_agreement = self._create_agreement(self.supplier, [(self.product_2, 50, 100, 1.0)])
+        other_line = other_agreement._run_review().order_line
+        cases = [
+            ({self.po_line.id: -5}, "cannot be negative"),
+            ({self.po_line.id: "fifty"}, "must be numbers"),
+            ({self.po_line.id: "nan"}, "must be numbers"),
+            ({self.po_line.id: None}, "must be numbers"),
+            ({"not-an-id": 10}, "must be numbers"),
+            ({self.po_line.id: 1e9}, "far above what the agreement allows"),
+            ({other_line.id: 10}, "is not part of proposal"),
+            # A valid line with an invalid one: nothing is applied.
+            ({self.po_line.id: 56, other_line.id: 10}, "is not part of proposal"),
+        ]
+        for quantities, message in cases:
+            with self.subTest(quantities=quantities):
+                with self.assertRaisesMessage(ValidationError, message):
+                    self._as_supplier().action_vmi_supplier_adjust(quantities)
+                self._assert_unchanged()
+        self.assertEqual(other_line.product_qty, 100)
+
+    def test_adjust_approved_proposal_refused(self):
+        """An approved proposal can no longer be adjusted, confirmed or declined."""
+        self._as_supplier().action_vmi_supplier_confirm()
+        with self.assertRaisesMessage(UserError, "can no longer be changed"):
+            self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 50})
+        with self.assertRaisesMessage(UserError, "can no longer be changed"):
+            self._as_supplier().action_vmi_supplier_confirm()
+        with self.assertRaisesMessage(UserError, "can no longer be changed"):
+            self._as_supplier().action_vmi_supplier_decline("Too late")
+        self._assert_unchanged(vmi_state="approved", state="purchase")
+
+    # ------------------------------------------------------------------
+    # Supplier declines
+    # ------------------------------------------------------------------
+    def test_decline_with_reason(self):
+        """A decline with a reason cancels the RFQ, keeps the reason and notifies the buyer."""
+        self._as_supplier().action_vmi_supplier_decline("  Out of stock until week 50  ")
+        self.assertEqual(self.order.vmi_state, "declined")
+        self.assertEqual(self.order.state, "cancel")
+        self.assertEqual(self.order.vmi_decline_reason, "Out of stock until week 50")
+        messages = self._messages_to(self.buyer.partner_id)
+        self.assertTrue(any("Out of stock until week 50" in m.body for m in messages))
+
+    def test_decline_without_reason_refused(self):
+        """Declining needs a reason (blank is not one); nothing changes."""
+        for reason in (None, "", "   "):
+            with self.subTest(reason=reason):
+                with self.assertRaisesMessage(ValidationError, "give a reason"):
+                    self._as_supplier().action_vmi_supplier_decline(reason)
+                self._assert_unchanged()
+
+    def test_decline_wizard(self):
+        """The buyer records a decline told by phone through the wizard."""
+        wizard = self.env["vmi.proposal.decline.wizard"].with_user(self.buyer).create(
+            {"purchase_id": self.order.id, "reason": "Told by phone: plant closed"}
+        )
+        wizard.action_decline()
+        self.assertEqual(self.order.vmi_state, "declined")
+        self.assertEqual(self.order.vmi_decline_reason, "Told by phone: plant closed")
+
+    # ------------------------------------------------------------------
+    # Access
+    # ------------------------------------------------------------------
+    def test_other_supplier_cannot_read_or_act(self):
+        """Supplier B's portal user can neither read nor act on supplier A's proposal."""
+        as_b = self.order.with_user(self.portal_user_b)
+        self.assertFalse(self.env["purchase.order"].with_user(self.portal_user_b).search([("id", "=", self.order.id)]))
+        with self.assertRaises(AccessError):
+            as_b.check_access("read")
+        with self.assertRaises(AccessError):
+            as_b.read(["name"])
+        with self.assertRaises(AccessError):
+            as_b.action_vmi_supplier_confirm()
+        with self.assertRaises(AccessError):
+            as_b.action_vmi_supplier_adjust({self.po_line.id: 50})
+        with self.assertRaises(AccessError):
+            as_b.action_vmi_supplier_decline("Not ours")
+        self._assert_unchanged()
+
+    def test_supplier_reads_own_proposal(self):
+        """Supplier A's portal user reads its proposal and its lines."""
+        as_a = self.order.with_user(self.portal_user)
+        as_a.check_access("read")
+        self.assertEqual(as_a.order_line.product_id, self.product)
+        self.assertEqual(as_a.order_line.product_qty, 55)
+
+    def test_buyer_cannot_bypass_with_button_confirm(self):
+        """The buyer cannot confirm an unapproved proposal with Confirm, even with a forged context."""
+        as_buyer = self.order.with_user(self.buyer)
+        with self.assertRaisesMessage(UserError, "confirmed by the supplier first"):
+            as_buyer.button_confirm()
+        with self.assertRaisesMessage(UserError, "confirmed by the supplier first"):
+            as_buyer.with_context(vmi_approving=True).button_confirm()
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 80})
+        with self.assertRaisesMessage(UserError, "confirmed by the supplier first"):
+            as_buyer.button_confirm()
+        self._assert_unchanged(qty=80, vmi_state="to_approve")
+
+    def test_buyer_cannot_forge_workflow_state(self):
+        """The buyer cannot write the VMI status nor create an already approved VMI order."""
+        as_buyer = self.order.with_user(self.buyer)
+        with self.assertRaisesMessage(AccessError, "only through its workflow"):
+            as_buyer.write({"vmi_state": "approved"})
+        with self.assertRaisesMessage(AccessError, "only through its workflow"):
+            as_buyer.write({"vmi_confirmed_by": self.portal_user.id})
+        with self.assertRaisesMessage(AccessError, "starts waiting for the supplier"):
+            self.env["purchase.order"].with_user(self.buyer).create(
+                {"partner_id": self.supplier.id, "vmi_agreement_id": self.agreement.id, "vmi_state": "approved"}
+            )
+        self._assert_unchanged()
+        # Ordinary edits of the RFQ remain possible.
+        as_buyer.write({"partner_ref": "SUP-REF-1"})
+        self.assertEqual(self.order.partner_ref, "SUP-REF-1")
+
+    def test_internal_user_without_vmi_group_cannot_act(self):
+        """A purchase user outside the VMI group cannot confirm for the supplier."""
+        purchaser = new_test_user(self.env, login="vmi_plain_purchaser", groups="purchase.group_purchase_user")
+        with self.assertRaises(AccessError):
+            self.order.with_user(purchaser).action_vmi_supplier_confirm()
+        with self.assertRaises(AccessError):
+            self.order.with_user(purchaser).action_vmi_buyer_reject()
+        self._assert_unchanged()
+
+    # ------------------------------------------------------------------
+    # Billing follows consumption, not receipt
+    # ------------------------------------------------------------------
+    def test_no_bill_from_vmi_order(self):
+        """A VMI order is never billed from the order, even received with billing on ordered quantities."""
+        self.product.purchase_method = "purchase"
+        self._as_supplier().action_vmi_supplier_confirm()
+        self.assertEqual(self.po_line.qty_to_invoice, 0)
+        self.assertEqual(self.order.invoice_status, "no")
+        with self.assertRaisesMessage(UserError, "not billed from receipts"):
+            self.order.with_user(self.buyer).action_create_invoice()
+        self._validate_receipt(self.order)
+        self.assertEqual(self.po_line.qty_received, 55)
+        self.assertEqual(self.po_line.qty_to_invoice, 0)
+        self.assertEqual(self.order.invoice_status, "no")
+        self.assertFalse(self.order.invoice_ids)
+        waiting_bills = self.env["purchase.order"].search([("invoice_status", "=", "to invoice")])
+        self.assertNotIn(self.order, waiting_bills)

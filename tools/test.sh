@@ -6,7 +6,14 @@
 #
 # Environment:
 #   STOCK_VMI_TEST_DB     database, dropped and recreated (default stock_vmi_test)
-#   STOCK_VMI_TEST_TAGS   default test tags (default /stock_vmi,/purchase_stock,/stock_account)
+#   STOCK_VMI_TEST_TAGS   test tags of the install run (default: stock_vmi's tests and the
+#                         post_install tests of the Odoo suites below)
+#   STOCK_VMI_ODOO_SUITES Odoo modules whose whole test suites run with stock_vmi installed
+#                         (default purchase_stock,stock_account; empty to skip). Their
+#                         post_install tests run in the install run; their at_install
+#                         tests run afterwards, with the full registry loaded
+#                         (tools/run_at_install_tests.py): Odoo itself would run them while
+#                         installing those modules, before stock_vmi is loaded.
 #   STOCK_VMI_TEST_PORT   HTTP port used by the HttpCase/tour tests (default 8169)
 #   STOCK_VMI_TEST_LOG    full log file (default <repo>/.test-logs/test.log)
 #
@@ -18,15 +25,19 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB=${STOCK_VMI_TEST_DB:-stock_vmi_test}
-TAGS=${STOCK_VMI_TEST_TAGS:-/stock_vmi,/purchase_stock,/stock_account}
+SUITES=${STOCK_VMI_ODOO_SUITES-purchase_stock,stock_account}
+DEFAULT_TAGS=/stock_vmi
+for m in ${SUITES//,/ }; do DEFAULT_TAGS="$DEFAULT_TAGS,post_install/$m"; done
+TAGS=${STOCK_VMI_TEST_TAGS:-$DEFAULT_TAGS}
+TAGS_GIVEN=0
 PORT=${STOCK_VMI_TEST_PORT:-8169}
 LOG=${STOCK_VMI_TEST_LOG:-$REPO_DIR/.test-logs/test.log}
 
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --test-tags) [ $# -ge 2 ] || die "--test-tags needs a value"; TAGS=$2; shift ;;
-    --test-tags=*) TAGS=${1#--test-tags=} ;;
+    --test-tags) [ $# -ge 2 ] || die "--test-tags needs a value"; TAGS=$2; TAGS_GIVEN=1; shift ;;
+    --test-tags=*) TAGS=${1#--test-tags=}; TAGS_GIVEN=1 ;;
     -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) EXTRA+=("$1") ;;
   esac
@@ -54,6 +65,16 @@ odoo_bin -d "$DB" -i stock_vmi --without-demo=all \
   --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
   "${EXTRA[@]}" 2>&1 | tee "$LOG"
 ODOO_STATUS=${PIPESTATUS[0]}
+# The at_install tests of Odoo's suites, with stock_vmi loaded (not when the
+# caller chose the tags).
+if [ "$ODOO_STATUS" -eq 0 ] && [ "$TAGS_GIVEN" -eq 0 ] && [ -z "${STOCK_VMI_TEST_TAGS:-}" ] && [ -n "$SUITES" ]; then
+  log "running the at_install tests of $SUITES with stock_vmi installed"
+  ODOO_SRC="$ODOO_SRC" "$PY" "$REPO_DIR/tools/run_at_install_tests.py" "$SUITES" -- \
+    -d "$DB" --addons-path="$(addons_path)" --db_user="$PGUSER" --log-level=test \
+    --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
+    "${EXTRA[@]}" 2>&1 | tee -a "$LOG"
+  ODOO_STATUS=${PIPESTATUS[0]}
+fi
 set -e
 
 INSTALLED=$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'stock_vmi'" 2>/dev/null || true)
@@ -101,7 +122,9 @@ with open(log_path, encoding='utf-8', errors='replace') as f:
             browser.append(line)
         s = SUMMARY.search(line)
         if s:
-            summary = tuple(int(x) for x in s.groups())
+            # one summary per run (install run, then the at_install runner)
+            counts = tuple(int(x) for x in s.groups())
+            summary = counts if summary is None else tuple(a + b for a, b in zip(summary, counts))
 
 reasons = []
 if odoo_rc != 0:

@@ -112,6 +112,15 @@ class PurchaseOrder(models.Model):
             )
         return super().button_confirm()
 
+    def button_draft(self):
+        """A cancelled VMI proposal set back to draft waits for the supplier
+        again: what the supplier confirmed before no longer holds."""
+        res = super().button_draft()
+        self.filtered("vmi_agreement_id").sudo().write(
+            {"vmi_state": "to_confirm", "vmi_confirmed_by": False, "vmi_confirmed_date": False}
+        )
+        return res
+
     def _vmi_check_supplier(self):
         """The current user must be the supplier of these proposals (one of
         its contacts) or a VMI user of the company. Portal users reach this
@@ -295,13 +304,22 @@ class PurchaseOrder(models.Model):
         template = self.env.ref("stock_vmi.mail_template_vmi_proposal", raise_if_not_found=False)
         for order in self:
             if template:
-                order.message_subscribe(partner_ids=order.partner_id.ids)
+                order.message_subscribe(partner_ids=order._vmi_supplier_recipients().ids)
                 order.message_post_with_source(
                     template,
                     message_type="comment",
                     subtype_xmlid="mail.mt_comment",
                 )
         self.filtered(lambda po: po.state == "draft").write({"state": "sent"})
+
+    def _vmi_supplier_recipients(self):
+        """The supplier and those of its contacts who have portal access: they
+        confirm proposals, so they receive them (the company record often has
+        no e-mail address of its own)."""
+        self.ensure_one()
+        supplier = self.partner_id.commercial_partner_id
+        contacts = supplier.sudo().child_ids.filtered(lambda p: p.user_ids and p.email)
+        return self.partner_id | contacts
 
     @api.model
     def _get_vmi_open_proposals_domain(self):

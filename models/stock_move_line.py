@@ -4,6 +4,7 @@ from collections import defaultdict
 
 from odoo import _, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import float_is_zero
 
 
 class StockMoveLine(models.Model):
@@ -38,6 +39,15 @@ class StockMoveLine(models.Model):
         """Stock enters a VMI location from outside VMI."""
         self.ensure_one()
         return self.location_dest_id.vmi_location and not self.location_id.vmi_location
+
+    def _should_exclude_for_valuation(self):
+        """Standard valuation ignores moves into or out of a VMI location: the
+        stock there is the supplier's, whatever the move line says when
+        stock_account classifies the move (before the owner is set). The
+        consumption hook values what changes hands (``_vmi_value``)."""
+        return super()._should_exclude_for_valuation() or bool(
+            self.location_id.vmi_location or self.location_dest_id.vmi_location
+        )
 
     def _vmi_is_return_of_consumption(self):
         """The move returns goods that were consumed from a VMI location (a
@@ -86,13 +96,16 @@ class StockMoveLine(models.Model):
                     )
                 supplier = line.partner_id
                 if ml.location_id.usage == "supplier":
-                    if ml.owner_id and ml.owner_id.commercial_partner_id != supplier.commercial_partner_id:
+                    # The receipt's owner: set on the line (picking owner) or
+                    # declared by the move.
+                    owner = ml.owner_id or ml.move_id.restrict_partner_id
+                    if owner and owner.commercial_partner_id != supplier.commercial_partner_id:
                         raise UserError(
                             _(
                                 "%(product)s owned by %(owner)s cannot enter VMI location %(location)s: "
                                 "only stock owned by %(supplier)s can.",
                                 product=ml.product_id.display_name,
-                                owner=ml.owner_id.display_name,
+                                owner=owner.display_name,
                                 location=ml.location_dest_id.display_name,
                                 supplier=supplier.display_name,
                             )
@@ -108,12 +121,12 @@ class StockMoveLine(models.Model):
                     raise UserError(
                         _(
                             "Only stock owned by %(supplier)s can enter VMI location %(location)s "
-                            "(%(product)s comes from %(source)s). Receive it from the supplier, or "
+                            "(%(product)s comes from %(from_location)s). Receive it from the supplier, or "
                             "return a consumption.",
                             supplier=supplier.display_name,
                             location=ml.location_dest_id.display_name,
                             product=ml.product_id.display_name,
-                            source=ml.location_id.display_name,
+                            from_location=ml.location_id.display_name,
                         )
                     )
                 dest_owner[ml.id] = supplier
@@ -145,6 +158,7 @@ class StockMoveLine(models.Model):
     def _vmi_record_consumption(self, line_map):
         vals_list = []
         to_value = defaultdict(list)
+        consumed_price = self._vmi_get_consumed_prices()
         for ml in self:
             if ml._vmi_is_consumption():
                 line = line_map.get((ml.location_id.id, ml.product_id.id))
@@ -156,7 +170,13 @@ class StockMoveLine(models.Model):
                 continue
             if not line:
                 continue
-            vals_list.append(ml._vmi_prepare_consumption(line, sign))
+            price = None
+            if sign < 0:
+                original = consumed_price.get(ml.move_id.origin_returned_move_id.id)
+                if original:
+                    uom, price_unit = original
+                    price = uom._compute_price(price_unit, line.product_uom_id)
+            vals_list.append(ml._vmi_prepare_consumption(line, sign, price_unit=price))
             company_side = ml.location_dest_id if sign > 0 else ml.location_id
             if company_side.usage == "internal" and not company_side.vmi_location:
                 to_value[sign].append((ml, line))
@@ -165,8 +185,22 @@ class StockMoveLine(models.Model):
         for sign, pairs in to_value.items():
             self._vmi_value(pairs, sign)
 
-    def _vmi_prepare_consumption(self, line, sign):
-        """Extension point: values of the consumption record of this move line."""
+    def _vmi_get_consumed_prices(self):
+        """``{returned move id: (unit, agreed price)}`` of the consumption that
+        the moves of ``self`` return: a return is credited at the price its
+        consumption was billed, even if the agreed price changed since."""
+        returned = self.move_id.origin_returned_move_id
+        if not returned:
+            return {}
+        consumptions = self.env["vmi.consumption"].sudo().search_fetch(
+            [("move_id", "in", returned.ids), ("is_return", "=", False)],
+            ["move_id", "uom_id", "price_unit"],
+        )
+        return {c.move_id.id: (c.uom_id, c.price_unit) for c in consumptions}
+
+    def _vmi_prepare_consumption(self, line, sign, price_unit=None):
+        """Extension point: values of the consumption record of this move line
+        (at the agreed price of ``line`` unless ``price_unit`` is given)."""
         self.ensure_one()
         qty = self.product_id.uom_id._compute_quantity(
             self.quantity_product_uom, line.product_uom_id, round=False
@@ -179,37 +213,81 @@ class StockMoveLine(models.Model):
             "product_id": self.product_id.id,
             "quantity": sign * qty,
             "uom_id": line.product_uom_id.id,
-            "price_unit": line.price_unit,
+            "price_unit": line.price_unit if price_unit is None else price_unit,
             "move_id": move.id,
             "move_line_id": self.id,
             "location_dest_id": self.location_dest_id.id,
-            "origin": move.reference or move.origin or move.picking_id.name or "",
+            # The source document (MO, scrap...) when there is one, else the
+            # transfer's reference (``reference`` is never empty).
+            "origin": move.origin or move.reference or "",
             "is_return": sign < 0,
         }
 
     def _vmi_value(self, pairs, sign):
         """Valuation of consigned stock changing hands inside the company:
         consumed into a company stock location it enters the valuation at the
-        agreed price; returned from one it leaves the valuation."""
-        SVL = self.env["stock.valuation.layer"].sudo()
-        for ml, line in pairs:
+        agreed price (in AVCO/FIFO also the product's cost, as a receipt
+        would); returned from one it leaves the valuation."""
+        prices = {}
+        if sign > 0:
+            today = fields.Date.context_today(self)
+            for ml, line in pairs:
+                price = line.product_uom_id._compute_price(line.price_unit, ml.product_id.uom_id)
+                prices[ml.id] = line.currency_id._convert(
+                    price, ml.company_id.currency_id, ml.company_id, today, round=False
+                )
+            self._vmi_update_cost(pairs, prices)
+        svl_vals_list = []
+        for ml, _line in pairs:
             product = ml.product_id.with_company(ml.company_id)
             qty = ml.quantity_product_uom
             if sign > 0:
-                price = line.product_uom_id._compute_price(line.price_unit, product.uom_id)
-                price = line.currency_id._convert(
-                    price, ml.company_id.currency_id, ml.company_id, fields.Date.context_today(self), round=False
-                )
-                vals = product._prepare_in_svl_vals(qty, price)
+                vals = product._prepare_in_svl_vals(qty, prices[ml.id])
             else:
                 vals = product._prepare_out_svl_vals(qty, ml.company_id)
             vals.update(ml.move_id._prepare_common_svl_vals())
             vals["description"] = _("VMI consumption: %s", vals.get("description") or product.display_name)
-            svl = SVL.create(vals)
-            if product.valuation == "real_time":
-                ml._vmi_post_valuation_entry(svl, sign)
+            svl_vals_list.append(vals)
+        layers = self.env["stock.valuation.layer"].sudo().create(svl_vals_list)
+        entry_vals = [
+            ml._vmi_prepare_valuation_entry(svl, sign)
+            for (ml, _line), svl in zip(pairs, layers)
+            if svl.product_id.with_company(svl.company_id).valuation == "real_time"
+        ]
+        if entry_vals:
+            self.env["account.move"].sudo().create(entry_vals)._post()
 
-    def _vmi_post_valuation_entry(self, svl, sign):
+    def _vmi_update_cost(self, pairs, prices):
+        """AVCO/FIFO: consumed units enter the product's cost at the agreed
+        price ``prices[move line id]`` (in the product's unit and the company's
+        currency), as stock_account does for receipts
+        (``product_price_update_before_done``)."""
+        by_product = defaultdict(list)
+        for ml, _line in pairs:
+            by_product[ml.company_id, ml.product_id].append(ml)
+        for (company, product), mls in by_product.items():
+            product = product.with_company(company)
+            if product.cost_method == "standard":
+                continue
+            rounding = product.uom_id.rounding
+            # Batch-computed for all products (non-stored compute, prefetched).
+            qty_valued = product.sudo().quantity_svl
+            cost = product.standard_price
+            for ml in mls:
+                qty = ml.quantity_product_uom
+                if float_is_zero(qty_valued, precision_rounding=rounding) or float_is_zero(
+                    qty_valued + qty, precision_rounding=rounding
+                ):
+                    cost = prices[ml.id]
+                else:
+                    cost = (cost * qty_valued + prices[ml.id] * qty) / (qty_valued + qty)
+                qty_valued += qty
+            product.with_context(disable_auto_svl=True).sudo().write({"standard_price": cost})
+
+    def _vmi_prepare_valuation_entry(self, svl, sign):
+        """Values of the journal entry of a VMI valuation layer (automated
+        valuation): stock valuation against stock input (consumed) or stock
+        output (returned)."""
         accounts = svl.product_id.product_tmpl_id.get_product_accounts()
         valuation = accounts.get("stock_valuation")
         counterpart = accounts.get("stock_input") if sign > 0 else accounts.get("stock_output")
@@ -221,7 +299,6 @@ class StockMoveLine(models.Model):
             )
         move = self.move_id
         debit, credit = (valuation, counterpart) if sign > 0 else (counterpart, valuation)
-        vals = move._prepare_account_move_vals(
+        return move._prepare_account_move_vals(
             credit.id, debit.id, journal.id, abs(svl.quantity), svl.description, svl.id, abs(svl.value)
         )
-        self.env["account.move"].sudo().create(vals)._post()

@@ -7,7 +7,7 @@ from datetime import datetime, time, timedelta
 from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_is_zero
 
 from ..logic import rules
@@ -30,6 +30,8 @@ class VmiAgreement(models.Model):
     _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
     _order = "id desc"
     _check_company_auto = True
+    # VMI users read agreements without editing them, but discuss them.
+    _mail_post_access = "read"
 
     name = fields.Char(
         string="Reference", required=True, copy=False, readonly=True, default="/", index="trigram"
@@ -143,43 +145,9 @@ class VmiAgreement(models.Model):
     )
     notes = fields.Html(string="Terms")
 
-    _sql_constraints = [
-        (
-            "review_interval_positive",
-            "CHECK(review_interval_days > 0)",
-            "The review interval must be at least one day.",
-        ),
-        (
-            "forecast_due_day_range",
-            "CHECK(forecast_due_day BETWEEN 1 AND 31)",
-            "The forecast due day must be a day of the month (1-31).",
-        ),
-        (
-            "settlement_day_range",
-            "CHECK(settlement_day BETWEEN 1 AND 31)",
-            "The settlement day must be a day of the month (1-31).",
-        ),
-        (
-            "overstock_days_positive",
-            "CHECK(overstock_days > 0)",
-            "The overstock period must be at least one day.",
-        ),
-        (
-            "emergency_notice_positive",
-            "CHECK(emergency_notice_hours >= 0)",
-            "The emergency notice cannot be negative.",
-        ),
-        (
-            "emergency_share_range",
-            "CHECK(emergency_freight_share >= 0 AND emergency_freight_share <= 100)",
-            "The customer's share of rush freight must be between 0 and 100 %.",
-        ),
-        (
-            "adjust_tolerance_range",
-            "CHECK(adjust_tolerance >= 0 AND adjust_tolerance <= 100)",
-            "The adjustment tolerance must be between 0 and 100 %.",
-        ),
-    ]
+    # The agreed rules are checked in Python (``_check_rules``) rather than by
+    # SQL CHECK constraints: an INSERT refused by the database would pre-empt
+    # the clear message with a generic one, and no concurrency is at stake.
 
     # ------------------------------------------------------------------
     # ORM
@@ -255,6 +223,38 @@ class VmiAgreement(models.Model):
                 )
         self.line_ids._check_unique_active_product()
 
+    @api.constrains(
+        "review_interval_days",
+        "forecast_due_day",
+        "settlement_day",
+        "overstock_days",
+        "emergency_notice_hours",
+        "emergency_freight_share",
+        "adjust_tolerance",
+    )
+    def _check_rules(self):
+        """The rules signed in the agreement must make sense (SPEC step 1)."""
+        for agreement in self:
+            errors = []
+            if agreement.review_interval_days < 1:
+                errors.append(_("The review interval must be at least one day."))
+            if not 1 <= agreement.forecast_due_day <= 31:
+                errors.append(_("The forecast due day must be a day of the month (1-31)."))
+            if not 1 <= agreement.settlement_day <= 31:
+                errors.append(_("The settlement day must be a day of the month (1-31)."))
+            if agreement.overstock_days < 1:
+                errors.append(_("The overstock period must be at least one day."))
+            if agreement.emergency_notice_hours < 0:
+                errors.append(_("The emergency notice cannot be negative."))
+            if not 0 <= agreement.emergency_freight_share <= 100:
+                errors.append(_("The customer's share of rush freight must be between 0 and 100 %."))
+            if not 0 <= agreement.adjust_tolerance <= 100:
+                errors.append(_("The adjustment tolerance must be between 0 and 100 %."))
+            if errors:
+                raise ValidationError(
+                    _("Agreement %(agreement)s:\n%(errors)s", agreement=agreement.name, errors="\n".join(errors))
+                )
+
     @api.constrains("date_start", "date_end")
     def _check_dates(self):
         for agreement in self:
@@ -285,10 +285,11 @@ class VmiAgreement(models.Model):
     def action_create_location(self):
         """Create the dedicated VMI location under the warehouse (not under its
         stock location, so that ordinary operations never pick from it)."""
-        for agreement in self:
-            if agreement.location_id:
-                continue
-            agreement.location_id = self.env["stock.location"].create(
+        self.check_access("write")
+        for agreement in self.filtered(lambda a: not a.location_id):
+            # A VMI manager need not be a stock manager to create the one
+            # location its agreement requires: only that creation is sudo.
+            agreement.location_id = self.env["stock.location"].sudo().create(
                 agreement._prepare_location_vals()
             )
         return True
@@ -330,7 +331,10 @@ class VmiAgreement(models.Model):
     # Reorder check (SPEC step 3)
     # ------------------------------------------------------------------
     def action_review_now(self):
-        """Button: run the reorder check for these agreements now."""
+        """Button: run the reorder check for these agreements now (VMI users)."""
+        if not self.env.user.has_group("stock_vmi.group_vmi_user"):
+            raise AccessError(_("Only VMI users can run the reorder check."))
+        self.check_access("read")
         if any(a.state != "active" for a in self):
             raise UserError(_("Only active agreements can be reviewed."))
         orders = self._run_review()
@@ -405,15 +409,15 @@ class VmiAgreement(models.Model):
             if due:
                 order_vals.append(agreement._prepare_purchase_order(due))
         orders = self.env["purchase.order"].create(order_vals) if order_vals else self.env["purchase.order"]
+        # The review's bookkeeping is written as superuser: VMI users run
+        # reviews but may not edit agreements. One write per review interval.
         now = fields.Datetime.now()
+        by_interval = defaultdict(list)
         for agreement in self:
-            agreement.write(
-                {
-                    "last_review_date": now,
-                    "next_review_date": rules.next_review_date(
-                        today, agreement.review_interval_days, today
-                    ),
-                }
+            by_interval[agreement.review_interval_days].append(agreement.id)
+        for interval, agreement_ids in by_interval.items():
+            self.browse(agreement_ids).sudo().write(
+                {"last_review_date": now, "next_review_date": rules.next_review_date(today, interval, today)}
             )
         if orders:
             orders._vmi_notify_new_proposal()
@@ -505,7 +509,7 @@ class VmiAgreement(models.Model):
             raise UserError(
                 _("A settlement of these VMI agreements is already running; try again in a moment.")
             ) from e
-        cutoff_end = datetime.combine(cutoff + timedelta(days=1), time.min)
+        cutoff_end = self.env["vmi.consumption"]._get_cutoff_end(cutoff)
         self.env["vmi.consumption"].flush_model()
         groups = self.env["vmi.consumption"]._read_group(
             [
@@ -525,8 +529,11 @@ class VmiAgreement(models.Model):
             settlement._claim_consumptions(consumptions)
             settlement._create_bill()
             settlements |= settlement
-        # Accountants settle without the right to edit agreements.
-        self.sudo().write({"last_settlement_date": cutoff})
+        # Accountants settle without the right to edit agreements. An earlier
+        # cut-off never moves the date back (the cron would settle today again).
+        self.filtered(
+            lambda a: not a.last_settlement_date or a.last_settlement_date < cutoff
+        ).sudo().write({"last_settlement_date": cutoff})
         return settlements
 
     def _prepare_settlement(self, cutoff, consumptions):
@@ -535,7 +542,7 @@ class VmiAgreement(models.Model):
         start, end = rules.settlement_period(cutoff, self.settlement_day)
         if self.last_settlement_date and self.last_settlement_date >= start:
             start = self.last_settlement_date + timedelta(days=1)
-        first = min(consumptions.mapped("date")).date()
+        first = fields.Datetime.context_timestamp(self, min(consumptions.mapped("date"))).date()
         start = min(start, first)
         totals = defaultdict(float)
         for consumption in consumptions:

@@ -1,5 +1,9 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import datetime, time, timedelta
+
+import pytz
+
 from odoo import api, fields, models
 
 
@@ -63,3 +67,12 @@ class VmiConsumption(models.Model):
     def _compute_billed(self):
         for rec in self:
             rec.billed = bool(rec.settlement_id)
+
+    @api.model
+    def _get_cutoff_end(self, cutoff):
+        """End of the cut-off date ``cutoff`` (exclusive), as a naive UTC
+        datetime to compare with ``date``: midnight after ``cutoff`` in the
+        user's time zone, as ``fields.Date.context_today`` reads "today"."""
+        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        end = tz.localize(datetime.combine(cutoff + timedelta(days=1), time.min))
+        return end.astimezone(pytz.utc).replace(tzinfo=None)

@@ -100,17 +100,24 @@ class VmiSettlement(models.Model):
                 _("Some consumption of %s was billed by another settlement meanwhile; nothing was billed.",
                   self.agreement_id.name)
             )
-        ids_by_line = {}
+        consumption_ids, line_ids = [], []
         for consumption in consumptions:
             line_id = lines_by_key.get(
                 (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
             )
             if line_id:
-                ids_by_line.setdefault(line_id, []).append(consumption.id)
-        for line_id, ids in ids_by_line.items():
+                consumption_ids.append(consumption.id)
+                line_ids.append(line_id)
+        if consumption_ids:
+            # One statement for all the settlement lines.
             self.env.cr.execute(
-                "UPDATE vmi_consumption SET settlement_line_id = %s WHERE id IN %s",
-                [line_id, tuple(ids)],
+                """
+                UPDATE vmi_consumption c
+                   SET settlement_line_id = v.line_id
+                  FROM unnest(%s::int[], %s::int[]) AS v(id, line_id)
+                 WHERE c.id = v.id
+                """,
+                [consumption_ids, line_ids],
             )
         consumptions.invalidate_recordset(["settlement_id", "settlement_line_id", "billed"])
 
@@ -135,6 +142,11 @@ class VmiSettlement(models.Model):
         self.ensure_one()
         agreement = self.agreement_id
         sign = -1 if move_type == "in_refund" else 1
+        fiscal_position = (
+            self.env["account.fiscal.position"]
+            .with_company(self.company_id)
+            ._get_fiscal_position(agreement.partner_id)
+        )
         return {
             "move_type": move_type,
             "partner_id": agreement.partner_id.id,
@@ -149,8 +161,10 @@ class VmiSettlement(models.Model):
             ),
             "invoice_origin": agreement.name,
             "vmi_settlement_id": self.id,
+            "fiscal_position_id": fiscal_position.id,
             "invoice_line_ids": [
-                fields.Command.create(line._prepare_bill_line(sign)) for line in self.line_ids
+                fields.Command.create(line._prepare_bill_line(sign, fiscal_position))
+                for line in self.line_ids
             ],
         }
 

@@ -27,14 +27,17 @@ class VmiSettlementLine(models.Model):
         for line in self:
             line.amount = line.quantity * line.price_unit
 
-    def _prepare_bill_line(self, sign=1):
+    def _prepare_bill_line(self, sign=1, fiscal_position=None):
         """Extension point: values of the vendor bill line of this settlement
-        line (``sign`` is -1 on a refund, whose quantities are positive)."""
+        line (``sign`` is -1 on a refund, whose quantities are positive). The
+        product's vendor taxes are mapped by the bill's ``fiscal_position``."""
         self.ensure_one()
         product = self.product_id.with_company(self.company_id)
         taxes = product.supplier_taxes_id.filtered(
             lambda t: t.company_id in self.company_id.parent_ids
         )
+        if fiscal_position:
+            taxes = fiscal_position.map_tax(taxes)
         return {
             "product_id": product.id,
             "name": product.display_name,

@@ -233,6 +233,17 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
             as_buyer.button_confirm()
         self._assert_unchanged(qty=80, vmi_state="to_approve")
 
+    def test_reset_to_draft_waits_for_supplier_again(self):
+        """A cancelled approved proposal set back to draft needs the supplier's confirmation again."""
+        self._as_supplier().action_vmi_supplier_confirm()
+        as_buyer = self.order.with_user(self.buyer)
+        as_buyer.button_cancel()
+        as_buyer.button_draft()
+        self.assertEqual(self.order.vmi_state, "to_confirm")
+        self.assertFalse(self.order.vmi_confirmed_by)
+        with self.assertRaisesMessage(UserError, "confirmed by the supplier first"):
+            as_buyer.button_confirm()
+
     def test_buyer_cannot_forge_workflow_state(self):
         """The buyer cannot write the VMI status nor create an already approved VMI order."""
         as_buyer = self.order.with_user(self.buyer)

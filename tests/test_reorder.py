@@ -276,6 +276,10 @@ class TestReorder(VmiCommon):
         self.assertEqual(message.subtype_id, self.env.ref("mail.mt_comment"))
         notified = message.notification_ids.filtered(lambda n: n.notification_type == "email")
         self.assertIn(self.supplier, notified.res_partner_id)
+        # the supplier's portal contact, who confirms proposals, gets it too
+        self.assertIn(self.supplier_contact, order.message_partner_ids)
+        self.assertIn(self.supplier_contact, notified.res_partner_id)
+        self.assertNotIn(self.supplier_b_contact, order.message_partner_ids)
 
     def _analytic_account(self, name):
         plan = self.env["account.analytic.plan"].create({"name": f"Plan {name}"})

@@ -17,6 +17,7 @@ from .rules import (  # noqa: F401
     next_review_date,
     reorder_quantity,
     round_to_pack,
+    settlement_cutoff_due,
     settlement_period,
     stock_status,
     within_tolerance,

@@ -121,6 +121,22 @@ def is_settlement_day(day, settlement_day):
     return day == due_settlement_day(day.year, day.month, settlement_day)
 
 
+def settlement_cutoff_due(today, settlement_day, last_settlement=None):
+    """Cut-off date the monthly settlement cron should bill today, or None.
+
+    On the settlement day, the cut-off is today. If the cron missed this
+    month's settlement day (server down), an agreement that was settled before
+    catches up on the next run with that day as cut-off. An agreement never
+    settled waits for its settlement day.
+    """
+    due = due_settlement_day(today.year, today.month, settlement_day)
+    if due > today or (last_settlement and last_settlement >= due):
+        return None
+    if due == today or last_settlement:
+        return due
+    return None
+
+
 def settlement_period(cutoff, settlement_day):
     """Settlement period ending on ``cutoff`` (inclusive), as ``(start, end)``.
 

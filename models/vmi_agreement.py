@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
-from datetime import datetime, time, timedelta
+from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
@@ -471,17 +471,18 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_settle(self):
-        """Monthly settlement: agreements whose settlement day is today."""
+        """Monthly settlement: agreements whose settlement day is today, or
+        whose settlement day of this month was missed (cron down that day)."""
         today = fields.Date.context_today(self)
-        agreements = self.search([("state", "in", ("active", "closed"))]).filtered(
-            lambda a: rules.is_settlement_day(today, a.settlement_day)
-            and (not a.last_settlement_date or a.last_settlement_date < today)
-        )
+        agreements = self.search([("state", "in", ("active", "closed"))])
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
         for agreement in agreements:
+            cutoff = rules.settlement_cutoff_due(today, agreement.settlement_day, agreement.last_settlement_date)
+            if not cutoff:
+                continue
             try:
                 with self.env.cr.savepoint():
-                    agreement._settle(today)
+                    agreement._settle(cutoff)
             except UserError as e:
                 _logger.warning("VMI settlement of %s skipped: %s", agreement.name, e)
             if auto_commit:
@@ -575,7 +576,10 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_active_lines_map(self, location_ids, product_ids):
-        """``{(location_id, product_id): agreement line}`` of active agreements.
+        """``{(location_id, product_id): agreement line}`` of the agreements
+        that own stock in those locations: the active one, else the latest
+        closed one (a closed agreement's stock stays the supplier's until it is
+        consumed or returned, and its consumption is still billed).
 
         One query for a whole batch of move lines (called from the move line
         ``_action_done`` hook).
@@ -587,11 +591,18 @@ class VmiAgreement(models.Model):
             .sudo()
             .search_fetch(
                 [
-                    ("agreement_id.state", "=", "active"),
+                    ("agreement_id.state", "in", ("active", "closed")),
                     ("agreement_id.location_id", "in", list(location_ids)),
                     ("product_id", "in", list(product_ids)),
                 ],
-                ["agreement_id", "product_id", "product_uom_id", "price_unit", "location_id", "partner_id"],
+                ["agreement_id", "product_id", "product_uom_id", "price_unit", "location_id", "partner_id", "state"],
+                order="id",
             )
         )
-        return {(line.location_id.id, line.product_id.id): line for line in lines}
+        result = {}
+        for line in lines:
+            key = (line.location_id.id, line.product_id.id)
+            previous = result.get(key)
+            if previous is None or line.state == "active" or previous.state != "active":
+                result[key] = line
+        return result

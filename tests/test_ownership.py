@@ -159,6 +159,17 @@ class TestOwnership(VmiCommon):
     # ------------------------------------------------------------------
     # Consumption
     # ------------------------------------------------------------------
+    def test_closed_agreement_stock_still_consumed_and_billed(self):
+        """Stock left after an agreement is closed stays the supplier's; drawing it is consumption."""
+        self._receive(30)
+        self.agreement.action_close()
+        move = self._consume(10)
+        consumption = self.Consumption.search([("move_id", "=", move.id)])
+        self.assertEqual(consumption.quantity, 10)
+        self.assertEqual(consumption.agreement_id, self.agreement)
+        self.assertEqual(self._quants().owner_id, self.supplier)
+        self.assertFalse(self._supplier_quants_outside_vmi())
+
     def test_consumption_to_production(self):
         """Drawing to production records the consumption and ends the supplier's ownership."""
         self._receive(30)

@@ -56,6 +56,16 @@ class TestRules(BaseCase):
         self.assertTrue(rules.is_settlement_day(date(2026, 2, 28), 31))
         self.assertFalse(rules.is_settlement_day(date(2026, 2, 27), 31))
 
+    def test_settlement_cutoff_due(self):
+        self.assertEqual(rules.settlement_cutoff_due(date(2026, 11, 25), 25), date(2026, 11, 25))
+        self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 24), 25, date(2026, 10, 25)))
+        # already settled this month
+        self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 25), 25, date(2026, 11, 25)))
+        # missed the 25th: catch up with the 25th as cut-off
+        self.assertEqual(rules.settlement_cutoff_due(date(2026, 11, 27), 25, date(2026, 10, 25)), date(2026, 11, 25))
+        # never settled: only on the day
+        self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 27), 25))
+
     def test_monthly_average(self):
         self.assertEqual(rules.monthly_average(240, 3), 80)
         self.assertEqual(rules.consumption_window_start(date(2026, 11, 24), 3), date(2026, 8, 25))

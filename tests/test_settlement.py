@@ -267,6 +267,21 @@ class TestSettlement(VmiCommon):
         self.assertEqual(self.agreement_b.settlement_ids.bill_id.invoice_line_ids.quantity, 2)
         self.assertEqual(len(self.agreement.settlement_ids), 1, "agreement A waits for the 25th")
 
+    def test_cron_catches_up_missed_settlement_day(self):
+        """If the cron missed the 25th, its next run bills up to the 25th, once."""
+        self._consume_on("2026-02-20 10:00:00", 5)
+        with freeze_time("2026-02-25 09:00:00"):
+            self.env["vmi.agreement"]._cron_settle()
+        self._consume_on("2026-03-20 10:00:00", 10)
+        self._consume_on("2026-03-26 10:00:00", 3)
+        with freeze_time("2026-03-27 09:00:00"):
+            self.env["vmi.agreement"]._cron_settle()
+            self.env["vmi.agreement"]._cron_settle()
+        settlements = self.agreement.settlement_ids.sorted("date_to")
+        self.assertEqual(len(settlements), 2)
+        self.assertEqual(settlements[-1].date_to, CUTOFF)
+        self.assertEqual(settlements[-1].bill_id.invoice_line_ids.quantity, 10, "the 26th is after the cut-off")
+
     def test_earlier_cutoff_keeps_last_settlement_date(self):
         """A run with an earlier cut-off does not move the last settlement back (the cron stays safe)."""
         self._consume_on("2026-03-20 10:00:00", 10)

@@ -5,7 +5,7 @@ models call these functions, and the policy simulator (benchmarks/) reuses them,
 so a rule is written once and tested on its own (tests/test_rules.py).
 """
 
-from .rules import (  # noqa: F401
+from .rules import (
     STATUS_ABOVE,
     STATUS_BELOW,
     STATUS_OK,

@@ -56,15 +56,19 @@ class PurchaseOrder(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        if not self.env.su and any(vals.get("vmi_state") not in (None, False, "to_confirm") for vals in vals_list):
+        if not self.env.su and any(
+            vals.get("vmi_state") not in (None, False, "to_confirm") for vals in vals_list
+        ):
             raise AccessError(_("A VMI proposal starts waiting for the supplier's confirmation."))
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su and self._VMI_WORKFLOW_FIELDS.intersection(vals):
             raise AccessError(
-                _("The status of a VMI proposal changes only through its workflow: supplier "
-                  "confirmation, adjustment or decline, and buyer approval.")
+                _(
+                    "The status of a VMI proposal changes only through its workflow: supplier "
+                    "confirmation, adjustment or decline, and buyer approval."
+                )
             )
         return super().write(vals)
 
@@ -189,8 +193,11 @@ class PurchaseOrder(models.Model):
             limit = max(line.vmi_proposed_qty, line.vmi_agreement_line_id.max_qty) * 10
             if qty > limit:
                 raise ValidationError(
-                    _("%(product)s: %(qty)s is far above what the agreement allows.",
-                      product=line.product_id.display_name, qty=qty)
+                    _(
+                        "%(product)s: %(qty)s is far above what the agreement allows.",
+                        product=line.product_id.display_name,
+                        qty=qty,
+                    )
                 )
             clean[line] = qty
         if date_planned:
@@ -215,8 +222,13 @@ class PurchaseOrder(models.Model):
         else:
             vals["vmi_state"] = "to_approve"
             order.write(vals)
-            order._vmi_notify_buyer(_("The supplier adjusted proposal %s beyond the agreed tolerance: "
-                                      "please approve or reject it.", order.name))
+            order._vmi_notify_buyer(
+                _(
+                    "The supplier adjusted proposal %s beyond the agreed tolerance: "
+                    "please approve or reject it.",
+                    order.name,
+                )
+            )
         return True
 
     def action_vmi_supplier_decline(self, reason):
@@ -230,8 +242,9 @@ class PurchaseOrder(models.Model):
         orders.write({"vmi_state": "declined", "vmi_decline_reason": reason})
         orders.button_cancel()
         for order in orders:
-            order._vmi_notify_buyer(_("The supplier declined proposal %(order)s: %(reason)s",
-                                      order=order.name, reason=reason))
+            order._vmi_notify_buyer(
+                _("The supplier declined proposal %(order)s: %(reason)s", order=order.name, reason=reason)
+            )
         return True
 
     def action_vmi_buyer_approve(self):
@@ -275,7 +288,9 @@ class PurchaseOrder(models.Model):
         zero.unlink()
         empty = self.filtered(lambda po: not po.order_line)
         if empty:
-            empty.sudo().write({"vmi_state": "declined", "vmi_decline_reason": _("All quantities set to zero.")})
+            empty.sudo().write(
+                {"vmi_state": "declined", "vmi_decline_reason": _("All quantities set to zero.")}
+            )
             empty.button_cancel()
         to_confirm = self - empty
         to_confirm.sudo().write({"vmi_state": "approved"})

@@ -65,7 +65,9 @@ class StockMoveLine(models.Model):
     # ------------------------------------------------------------------
     def _action_done(self):
         storable = self.filtered(lambda ml: ml.product_id.is_storable)
-        relevant = storable.filtered(lambda ml: ml.location_id.vmi_location or ml.location_dest_id.vmi_location)
+        relevant = storable.filtered(
+            lambda ml: ml.location_id.vmi_location or ml.location_dest_id.vmi_location
+        )
         if not relevant:
             return super()._action_done()
         line_map = self.env["vmi.agreement"]._get_active_lines_map(
@@ -192,9 +194,13 @@ class StockMoveLine(models.Model):
         returned = self.move_id.origin_returned_move_id
         if not returned:
             return {}
-        consumptions = self.env["vmi.consumption"].sudo().search_fetch(
-            [("move_id", "in", returned.ids), ("is_return", "=", False)],
-            ["move_id", "uom_id", "price_unit"],
+        consumptions = (
+            self.env["vmi.consumption"]
+            .sudo()
+            .search_fetch(
+                [("move_id", "in", returned.ids), ("is_return", "=", False)],
+                ["move_id", "uom_id", "price_unit"],
+            )
         )
         return {c.move_id.id: (c.uom_id, c.price_unit) for c in consumptions}
 
@@ -251,7 +257,7 @@ class StockMoveLine(models.Model):
         layers = self.env["stock.valuation.layer"].sudo().create(svl_vals_list)
         entry_vals = [
             ml._vmi_prepare_valuation_entry(svl, sign)
-            for (ml, _line), svl in zip(pairs, layers)
+            for (ml, _line), svl in zip(pairs, layers, strict=True)
             if svl.product_id.with_company(svl.company_id).valuation == "real_time"
         ]
         if entry_vals:
@@ -294,8 +300,10 @@ class StockMoveLine(models.Model):
         journal = accounts.get("stock_journal")
         if not (valuation and counterpart and journal):
             raise UserError(
-                _("Set the stock accounts and journal of %s's category to value VMI consumption.",
-                  svl.product_id.display_name)
+                _(
+                    "Set the stock accounts and journal of %s's category to value VMI consumption.",
+                    svl.product_id.display_name,
+                )
             )
         move = self.move_id
         debit, credit = (valuation, counterpart) if sign > 0 else (counterpart, valuation)

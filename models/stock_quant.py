@@ -7,7 +7,9 @@ from odoo.osv import expression
 class StockQuant(models.Model):
     _inherit = "stock.quant"
 
-    def _get_gather_domain(self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False):
+    def _get_gather_domain(
+        self, product_id, location_id, lot_id=None, package_id=None, owner_id=None, strict=False
+    ):
         """Supplier-owned stock is drawn only by operations that take it from
         the VMI location itself.
 

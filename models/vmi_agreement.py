@@ -140,9 +140,7 @@ class VmiAgreement(models.Model):
     settlement_ids = fields.One2many("vmi.settlement", "agreement_id")
     settlement_count = fields.Integer(compute="_compute_counts")
     last_review_date = fields.Datetime(readonly=True, copy=False)
-    last_settlement_date = fields.Date(
-        readonly=True, copy=False, help="Cut-off date of the last settlement."
-    )
+    last_settlement_date = fields.Date(readonly=True, copy=False, help="Cut-off date of the last settlement.")
     notes = fields.Html(string="Terms")
 
     # The agreed rules are checked in Python (``_check_rules``) rather than by
@@ -158,8 +156,7 @@ class VmiAgreement(models.Model):
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
                 vals["name"] = (
-                    self.env["ir.sequence"].with_company(company).next_by_code("vmi.agreement")
-                    or "/"
+                    self.env["ir.sequence"].with_company(company).next_by_code("vmi.agreement") or "/"
                 )
         agreements = super().create(vals_list)
         agreements._sync_location_flag()
@@ -252,7 +249,11 @@ class VmiAgreement(models.Model):
                 errors.append(_("The adjustment tolerance must be between 0 and 100 %."))
             if errors:
                 raise ValidationError(
-                    _("Agreement %(agreement)s:\n%(errors)s", agreement=agreement.name, errors="\n".join(errors))
+                    _(
+                        "Agreement %(agreement)s:\n%(errors)s",
+                        agreement=agreement.name,
+                        errors="\n".join(errors),
+                    )
                 )
 
     @api.constrains("date_start", "date_end")
@@ -289,8 +290,8 @@ class VmiAgreement(models.Model):
         for agreement in self.filtered(lambda a: not a.location_id):
             # A VMI manager need not be a stock manager to create the one
             # location its agreement requires: only that creation is sudo.
-            agreement.location_id = self.env["stock.location"].sudo().create(
-                agreement._prepare_location_vals()
+            agreement.location_id = (
+                self.env["stock.location"].sudo().create(agreement._prepare_location_vals())
             )
         return True
 
@@ -384,7 +385,7 @@ class VmiAgreement(models.Model):
             return self
         suffix = " SKIP LOCKED" if skip_locked else (" NOWAIT" if nowait else "")
         self.env.cr.execute(
-            f"SELECT id FROM vmi_agreement WHERE id IN %s FOR NO KEY UPDATE{suffix}",  # noqa: S608
+            f"SELECT id FROM vmi_agreement WHERE id IN %s FOR NO KEY UPDATE{suffix}",
             [tuple(self.ids)],
         )
         locked = {row[0] for row in self.env.cr.fetchall()}
@@ -402,9 +403,7 @@ class VmiAgreement(models.Model):
         order_vals = []
         for agreement in self:
             due = [
-                (line, quantities[line.id])
-                for line in agreement.line_ids
-                if quantities.get(line.id, 0.0) > 0
+                (line, quantities[line.id]) for line in agreement.line_ids if quantities.get(line.id, 0.0) > 0
             ]
             if due:
                 order_vals.append(agreement._prepare_purchase_order(due))
@@ -451,9 +450,7 @@ class VmiAgreement(models.Model):
     def _prepare_purchase_order_line(self, agreement_line, quantity, fpos, date_planned):
         """Extension point: values of one proposal line, at the agreed price."""
         product = agreement_line.product_id
-        taxes = product.supplier_taxes_id.filtered(
-            lambda t: t.company_id in self.company_id.parent_ids
-        )
+        taxes = product.supplier_taxes_id.filtered(lambda t: t.company_id in self.company_id.parent_ids)
         return {
             "product_id": product.id,
             "name": product.display_name,
@@ -477,7 +474,9 @@ class VmiAgreement(models.Model):
         agreements = self.search([("state", "in", ("active", "closed"))])
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
         for agreement in agreements:
-            cutoff = rules.settlement_cutoff_due(today, agreement.settlement_day, agreement.last_settlement_date)
+            cutoff = rules.settlement_cutoff_due(
+                today, agreement.settlement_day, agreement.last_settlement_date
+            )
             if not cutoff:
                 continue
             try:
@@ -532,9 +531,9 @@ class VmiAgreement(models.Model):
             settlements |= settlement
         # Accountants settle without the right to edit agreements. An earlier
         # cut-off never moves the date back (the cron would settle today again).
-        self.filtered(
-            lambda a: not a.last_settlement_date or a.last_settlement_date < cutoff
-        ).sudo().write({"last_settlement_date": cutoff})
+        self.filtered(lambda a: not a.last_settlement_date or a.last_settlement_date < cutoff).sudo().write(
+            {"last_settlement_date": cutoff}
+        )
         return settlements
 
     def _prepare_settlement(self, cutoff, consumptions):
@@ -595,7 +594,15 @@ class VmiAgreement(models.Model):
                     ("agreement_id.location_id", "in", list(location_ids)),
                     ("product_id", "in", list(product_ids)),
                 ],
-                ["agreement_id", "product_id", "product_uom_id", "price_unit", "location_id", "partner_id", "state"],
+                [
+                    "agreement_id",
+                    "product_id",
+                    "product_uom_id",
+                    "price_unit",
+                    "location_id",
+                    "partner_id",
+                    "state",
+                ],
                 order="id",
             )
         )

@@ -28,8 +28,14 @@ class VmiAgreement(models.Model):
         now = fields.Datetime.now()
         for product_xmlid, received, draws in history:
             product = self.env.ref(product_xmlid)
-            self._demo_move(product, received, supplier_location, agreement.location_id, agreement.partner_id,
-                            agreement.warehouse_id.in_type_id)
+            self._demo_move(
+                product,
+                received,
+                supplier_location,
+                agreement.location_id,
+                agreement.partner_id,
+                agreement.warehouse_id.in_type_id,
+            )
             for days_ago, qty in draws:
                 move = self._demo_move(product, qty, agreement.location_id, product.property_stock_production)
                 when = now - timedelta(days=days_ago)

@@ -19,9 +19,7 @@ class VmiAgreementLine(models.Model):
     _check_company_auto = True
 
     sequence = fields.Integer(default=10)
-    agreement_id = fields.Many2one(
-        "vmi.agreement", required=True, ondelete="cascade", index=True
-    )
+    agreement_id = fields.Many2one("vmi.agreement", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="agreement_id.partner_id", store=True, index=True)
     location_id = fields.Many2one(related="agreement_id.location_id", store=True)
@@ -62,9 +60,7 @@ class VmiAgreementLine(models.Model):
         required=True,
         help="Proposals are rounded to a multiple of this quantity.",
     )
-    price_unit = fields.Float(
-        string="Agreed Price", digits="Product Price", required=True, default=0.0
-    )
+    price_unit = fields.Float(string="Agreed Price", digits="Product Price", required=True, default=0.0)
     qty_on_hand = fields.Float(
         string="On Hand",
         compute="_compute_quantities",
@@ -120,14 +116,19 @@ class VmiAgreementLine(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._check_duplicate_products([(vals.get("agreement_id"), vals.get("product_id")) for vals in vals_list])
+        self._check_duplicate_products(
+            [(vals.get("agreement_id"), vals.get("product_id")) for vals in vals_list]
+        )
         return super().create(vals_list)
 
     def write(self, vals):
         if "product_id" in vals or "agreement_id" in vals:
             self._check_duplicate_products(
                 [
-                    (vals.get("agreement_id", line.agreement_id.id), vals.get("product_id", line.product_id.id))
+                    (
+                        vals.get("agreement_id", line.agreement_id.id),
+                        vals.get("product_id", line.product_id.id),
+                    )
                     for line in self
                 ],
                 exclude_ids=self.ids,
@@ -152,7 +153,9 @@ class VmiAgreementLine(models.Model):
         ``keys`` are the ``(agreement id, product id)`` pairs being written;
         ``exclude_ids`` the lines being changed. One query in all.
         """
-        keys = [(agreement_id, product_id) for agreement_id, product_id in keys if agreement_id and product_id]
+        keys = [
+            (agreement_id, product_id) for agreement_id, product_id in keys if agreement_id and product_id
+        ]
         if not keys:
             return
         seen = set()
@@ -205,11 +208,15 @@ class VmiAgreementLine(models.Model):
             product = line.product_id
             if not product.is_storable:
                 raise ValidationError(
-                    _("%s is not a storable product: only tracked stock can be managed by the supplier.",
-                      product.display_name)
+                    _(
+                        "%s is not a storable product: only tracked stock can be managed by the supplier.",
+                        product.display_name,
+                    )
                 )
             if not product.active:
-                raise ValidationError(_("%s is archived and cannot be added to an agreement.", product.display_name))
+                raise ValidationError(
+                    _("%s is archived and cannot be added to an agreement.", product.display_name)
+                )
         self._check_unique_active_product()
 
     @api.constrains("product_id", "agreement_id")
@@ -272,23 +279,29 @@ class VmiAgreementLine(models.Model):
         ):
             on_hand[location.id, product.id, owner.commercial_partner_id.id] += qty
         incoming = defaultdict(float)
-        for location, product, qty in self.env["stock.move"].sudo()._read_group(
-            [
-                ("location_dest_id", "in", locations.ids),
-                ("product_id", "in", products.ids),
-                ("state", "not in", ("draft", "cancel", "done")),
-                ("location_id.usage", "not in", ("internal", "transit")),
-            ],
-            ["location_dest_id", "product_id"],
-            ["product_qty:sum"],
+        for location, product, qty in (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(
+                [
+                    ("location_dest_id", "in", locations.ids),
+                    ("product_id", "in", products.ids),
+                    ("state", "not in", ("draft", "cancel", "done")),
+                    ("location_id.usage", "not in", ("internal", "transit")),
+                ],
+                ["location_dest_id", "product_id"],
+                ["product_qty:sum"],
+            )
         ):
             incoming[location.id, product.id] += qty
         # Quants of child locations are summed on the VMI location itself: the
         # nearest VMI location among each location's ancestors (itself included).
         vmi_ids = set(locations.ids)
         parent_of = {}
-        child_locs = self.env["stock.location"].sudo().search_fetch(
-            [("id", "child_of", locations.ids)], ["parent_path"]
+        child_locs = (
+            self.env["stock.location"]
+            .sudo()
+            .search_fetch([("id", "child_of", locations.ids)], ["parent_path"])
         )
         for child in child_locs:
             ancestors = [int(a) for a in child.parent_path.strip("/").split("/")]
@@ -325,10 +338,14 @@ class VmiAgreementLine(models.Model):
         totals = defaultdict(float)
         real_lines = self.filtered("id")
         if real_lines:
-            for line, qty in self.env["vmi.consumption"].sudo()._read_group(
-                [("agreement_line_id", "in", real_lines.ids), ("date", ">=", since)],
-                ["agreement_line_id"],
-                ["quantity:sum"],
+            for line, qty in (
+                self.env["vmi.consumption"]
+                .sudo()
+                ._read_group(
+                    [("agreement_line_id", "in", real_lines.ids), ("date", ">=", since)],
+                    ["agreement_line_id"],
+                    ["quantity:sum"],
+                )
             ):
                 totals[line.id] = qty
         for line in self:
@@ -341,13 +358,17 @@ class VmiAgreementLine(models.Model):
         supplier or the buyer): they are not proposed again."""
         if not self:
             return set()
-        groups = self.env["purchase.order.line"].sudo()._read_group(
-            [
-                ("vmi_agreement_line_id", "in", self.ids),
-                ("order_id.vmi_state", "in", ("to_confirm", "to_approve")),
-                ("order_id.state", "not in", ("cancel",)),
-            ],
-            ["vmi_agreement_line_id"],
+        groups = (
+            self.env["purchase.order.line"]
+            .sudo()
+            ._read_group(
+                [
+                    ("vmi_agreement_line_id", "in", self.ids),
+                    ("order_id.vmi_state", "in", ("to_confirm", "to_approve")),
+                    ("order_id.state", "not in", ("cancel",)),
+                ],
+                ["vmi_agreement_line_id"],
+            )
         )
         return {line.id for (line,) in groups}
 

@@ -23,7 +23,9 @@ class VmiConsumption(models.Model):
     _check_company_auto = True
 
     date = fields.Datetime(required=True, index=True, default=fields.Datetime.now, readonly=True)
-    agreement_id = fields.Many2one("vmi.agreement", required=True, index=True, readonly=True, ondelete="restrict")
+    agreement_id = fields.Many2one(
+        "vmi.agreement", required=True, index=True, readonly=True, ondelete="restrict"
+    )
     agreement_line_id = fields.Many2one("vmi.agreement.line", index=True, readonly=True, ondelete="set null")
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="agreement_id.partner_id", store=True, index=True, string="Supplier")
@@ -36,18 +38,26 @@ class VmiConsumption(models.Model):
     )
     uom_id = fields.Many2one("uom.uom", string="Unit", required=True, readonly=True)
     price_unit = fields.Float(
-        string="Agreed Price", digits="Product Price", readonly=True,
+        string="Agreed Price",
+        digits="Product Price",
+        readonly=True,
         help="Agreed price per unit when consumed.",
     )
     currency_id = fields.Many2one(related="agreement_id.currency_id")
     amount = fields.Monetary(compute="_compute_amount", store=True)
     move_id = fields.Many2one("stock.move", readonly=True, index=True, ondelete="set null")
-    move_line_id = fields.Many2one("stock.move.line", readonly=True, index="btree_not_null", ondelete="set null")
+    move_line_id = fields.Many2one(
+        "stock.move.line", readonly=True, index="btree_not_null", ondelete="set null"
+    )
     location_dest_id = fields.Many2one("stock.location", string="Consumed To", readonly=True)
     origin = fields.Char(string="Source Document", readonly=True)
     is_return = fields.Boolean(readonly=True)
-    settlement_id = fields.Many2one("vmi.settlement", readonly=True, index=True, copy=False, ondelete="restrict")
-    settlement_line_id = fields.Many2one("vmi.settlement.line", readonly=True, copy=False, ondelete="restrict")
+    settlement_id = fields.Many2one(
+        "vmi.settlement", readonly=True, index=True, copy=False, ondelete="restrict"
+    )
+    settlement_line_id = fields.Many2one(
+        "vmi.settlement.line", readonly=True, copy=False, ondelete="restrict"
+    )
     billed = fields.Boolean(compute="_compute_billed", store=True)
 
     _sql_constraints = [

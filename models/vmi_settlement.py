@@ -21,7 +21,9 @@ class VmiSettlement(models.Model):
     _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")
-    agreement_id = fields.Many2one("vmi.agreement", required=True, readonly=True, index=True, ondelete="restrict")
+    agreement_id = fields.Many2one(
+        "vmi.agreement", required=True, readonly=True, index=True, ondelete="restrict"
+    )
     company_id = fields.Many2one(related="agreement_id.company_id", store=True, index=True)
     partner_id = fields.Many2one(related="agreement_id.partner_id", store=True, index=True, string="Supplier")
     currency_id = fields.Many2one(related="agreement_id.currency_id", store=True)
@@ -29,7 +31,9 @@ class VmiSettlement(models.Model):
     date_to = fields.Date(string="Cut-off", required=True, readonly=True)
     line_ids = fields.One2many("vmi.settlement.line", "settlement_id", readonly=True)
     consumption_ids = fields.One2many("vmi.consumption", "settlement_id", readonly=True)
-    bill_id = fields.Many2one("account.move", string="Vendor Bill", readonly=True, copy=False, index="btree_not_null")
+    bill_id = fields.Many2one(
+        "account.move", string="Vendor Bill", readonly=True, copy=False, index="btree_not_null"
+    )
     bill_state = fields.Selection(related="bill_id.state", string="Bill Status")
     amount_untaxed = fields.Monetary(compute="_compute_amount", store=True)
     state = fields.Selection(
@@ -97,8 +101,10 @@ class VmiSettlement(models.Model):
         claimed = {row[0] for row in self.env.cr.fetchall()}
         if claimed != set(consumptions.ids):
             raise UserError(
-                _("Some consumption of %s was billed by another settlement meanwhile; nothing was billed.",
-                  self.agreement_id.name)
+                _(
+                    "Some consumption of %s was billed by another settlement meanwhile; nothing was billed.",
+                    self.agreement_id.name,
+                )
             )
         consumption_ids, line_ids = [], []
         for consumption in consumptions:
@@ -131,9 +137,7 @@ class VmiSettlement(models.Model):
             self.state = "billed"
             return self.env["account.move"]
         move_type = "in_refund" if sum(lines.mapped("amount")) < 0 else "in_invoice"
-        bill = self.env["account.move"].with_company(self.company_id).create(
-            self._prepare_bill(move_type)
-        )
+        bill = self.env["account.move"].with_company(self.company_id).create(self._prepare_bill(move_type))
         self.write({"bill_id": bill.id, "state": "billed"})
         return bill
 

@@ -33,9 +33,7 @@ class VmiSettlementLine(models.Model):
         product's vendor taxes are mapped by the bill's ``fiscal_position``."""
         self.ensure_one()
         product = self.product_id.with_company(self.company_id)
-        taxes = product.supplier_taxes_id.filtered(
-            lambda t: t.company_id in self.company_id.parent_ids
-        )
+        taxes = product.supplier_taxes_id.filtered(lambda t: t.company_id in self.company_id.parent_ids)
         if fiscal_position:
             taxes = fiscal_position.map_tax(taxes)
         return {

@@ -82,7 +82,12 @@ class VmiCommon(BaseCommon):
                 "user_id": cls.buyer.id,
                 "line_ids": [
                     Command.create(
-                        {"product_id": product.id, "reorder_point": rop, "max_qty": max_qty, "price_unit": price}
+                        {
+                            "product_id": product.id,
+                            "reorder_point": rop,
+                            "max_qty": max_qty,
+                            "price_unit": price,
+                        }
                     )
                     for product, rop, max_qty, price in lines
                 ],

@@ -81,7 +81,9 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         count = self.env["vmi.agreement"].search_count([])
         with self.assertRaisesMessage(ValidationError, message):
             self.env["vmi.agreement"].create({"partner_id": self.supplier.id, **vals})
-        self.assertEqual(self.env["vmi.agreement"].search_count([]), count, "a refused agreement is not created")
+        self.assertEqual(
+            self.env["vmi.agreement"].search_count([]), count, "a refused agreement is not created"
+        )
 
     # ------------------------------------------------------------------
     # Reference and defaults
@@ -97,7 +99,7 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         self.assertNotEqual(first.name, second.name)
 
     def test_defaults_from_form(self):
-        """The form proposes the article's rules: review 3 days, plan by the 5th, settle the 25th, 30/24 h/50 %."""
+        """The form proposes the article's rules: review 3 days, plan by the 5th, settle on the 25th..."""
         form = Form(self.env["vmi.agreement"].with_user(self.buyer))
         form.partner_id = self.supplier
         with form.line_ids.new() as line:
@@ -176,14 +178,18 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
                 self.supplier_b, [(self.product, 10, 20, 1.0), (self.product, 5, 30, 1.0)], activate=False
             )
         with self.assertRaisesMessage(ValidationError, message):
-            self.agreement.write({"line_ids": [Command.create(self._line_vals(self.agreement, self.product))]})
+            self.agreement.write(
+                {"line_ids": [Command.create(self._line_vals(self.agreement, self.product))]}
+            )
         self.draft.write({"line_ids": [Command.create(self._line_vals(self.draft, self.product))]})
         lines = self.draft.line_ids
         with self.assertRaisesMessage(ValidationError, message):
             lines.filtered(lambda ln: ln.product_id == self.product).product_id = self.product_2
         self.draft.invalidate_recordset()
         self.assertEqual(self.agreement.line_ids.product_id, self.product)
-        self.assertEqual(sorted(self.draft.line_ids.product_id.ids), sorted((self.product | self.product_2).ids))
+        self.assertEqual(
+            sorted(self.draft.line_ids.product_id.ids), sorted((self.product | self.product_2).ids)
+        )
 
     def test_same_product_in_two_active_agreements_refused(self):
         """A second active agreement for a product in one VMI location fails to activate and stays draft."""
@@ -216,7 +222,9 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         agreement = self.env["vmi.agreement"].create(
             {
                 "partner_id": self.supplier_b.id,
-                "line_ids": [Command.create({"product_id": self.product_2.id, "reorder_point": 1, "max_qty": 2})],
+                "line_ids": [
+                    Command.create({"product_id": self.product_2.id, "reorder_point": 1, "max_qty": 2})
+                ],
             }
         )
         with self.assertRaisesMessage(ValidationError, "needs a VMI location"):
@@ -231,7 +239,9 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
 
     def test_review_interval_zero_refused(self):
         """The review interval must be at least one day."""
-        self._assert_agreement_refused({"review_interval_days": 0}, "review interval must be at least one day")
+        self._assert_agreement_refused(
+            {"review_interval_days": 0}, "review interval must be at least one day"
+        )
 
     def test_settlement_day_32_refused(self):
         """The settlement day must be a day of the month."""
@@ -239,11 +249,15 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
 
     def test_forecast_due_day_zero_refused(self):
         """The forecast due day must be a day of the month."""
-        self._assert_agreement_refused({"forecast_due_day": 0}, r"forecast due day must be a day of the month")
+        self._assert_agreement_refused(
+            {"forecast_due_day": 0}, r"forecast due day must be a day of the month"
+        )
 
     def test_freight_share_120_refused(self):
         """The customer's share of rush freight is a percentage (0-100)."""
-        self._assert_agreement_refused({"emergency_freight_share": 120}, r"share of rush freight must be between")
+        self._assert_agreement_refused(
+            {"emergency_freight_share": 120}, r"share of rush freight must be between"
+        )
 
     def test_other_rules_refused(self):
         """Overstock period, emergency notice and adjustment tolerance are checked too."""
@@ -269,7 +283,7 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
     # Computed line figures (SPEC step 2)
     # ------------------------------------------------------------------
     def test_on_hand_and_status(self):
-        """On hand counts the supplier's stock; status: 45 below, 60 ok, 120 above (reorder point 50, max 100)."""
+        """On hand counts the supplier's stock; status: 45 below, 60 ok, 120 above (50 / 100)."""
         self.assertEqual(self.line.qty_on_hand, 0)
         self._receive(45)
         self.line.invalidate_recordset()
@@ -287,7 +301,12 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
     def test_on_hand_counts_sublocations_and_only_this_supplier(self):
         """On hand includes VMI sub-locations and excludes company stock elsewhere."""
         shelf = self.env["stock.location"].create(
-            {"name": "Shelf A", "usage": "internal", "location_id": self.vmi_location.id, "vmi_location": True}
+            {
+                "name": "Shelf A",
+                "usage": "internal",
+                "location_id": self.vmi_location.id,
+                "vmi_location": True,
+            }
         )
         self._receive(30)
         self._move(self.product, 10, self.vmi_location, shelf)
@@ -298,8 +317,13 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
     def test_incoming(self):
         """Incoming counts open receipts into the VMI location, not done ones."""
         self._move(
-            self.product, 25, self.supplier_location, self.vmi_location,
-            owner=self.supplier, picking_type=self.warehouse.in_type_id, validate=False,
+            self.product,
+            25,
+            self.supplier_location,
+            self.vmi_location,
+            owner=self.supplier,
+            picking_type=self.warehouse.in_type_id,
+            validate=False,
         )
         self.line.invalidate_recordset()
         self.assertEqual(self.line.qty_incoming, 25)

@@ -251,9 +251,7 @@ class TestOwnership(VmiCommon):
         self._receive(36)
         move = self._consume(24)
         consumption = self.Consumption.search([("move_id", "=", move.id)])
-        self.assertRecordValues(
-            consumption, [{"quantity": 2.0, "uom_id": self.uom_dozen.id, "amount": 25.0}]
-        )
+        self.assertRecordValues(consumption, [{"quantity": 2.0, "uom_id": self.uom_dozen.id, "amount": 25.0}])
 
     def test_scrap_is_consumption(self):
         """Scrapping from the VMI location is a consumption."""
@@ -349,7 +347,13 @@ class TestOwnership(VmiCommon):
         consumption = self.Consumption.search([("agreement_id", "=", self.agreement.id)])
         self.assertRecordValues(
             consumption,
-            [{"quantity": 3.0, "is_return": False, "location_dest_id": self.product.property_stock_inventory.id}],
+            [
+                {
+                    "quantity": 3.0,
+                    "is_return": False,
+                    "location_dest_id": self.product.property_stock_inventory.id,
+                }
+            ],
         )
         self.assertEqual(self._quants().quantity, 27)
         self.assertEqual(self._quants().owner_id, self.supplier)

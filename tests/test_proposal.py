@@ -63,7 +63,11 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
     def test_adjust_within_tolerance_auto_approved(self):
         """55 -> 60 (within 10 %) is approved and confirmed at once, at the agreed price."""
         self.env["product.supplierinfo"].create(
-            {"partner_id": self.supplier.id, "product_tmpl_id": self.product.product_tmpl_id.id, "price": 99.0}
+            {
+                "partner_id": self.supplier.id,
+                "product_tmpl_id": self.product.product_tmpl_id.id,
+                "price": 99.0,
+            }
         )
         self._as_supplier().action_vmi_supplier_adjust({str(self.po_line.id): "60"})
         self.assertEqual(self.order.vmi_state, "approved")
@@ -121,7 +125,9 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
         """A promised date in the past is refused and changes nothing."""
         before = self.po_line.date_planned
         with self.assertRaisesMessage(ValidationError, "cannot be in the past"):
-            self._as_supplier().action_vmi_supplier_adjust(date_planned=fields.Datetime.now() - timedelta(days=2))
+            self._as_supplier().action_vmi_supplier_adjust(
+                date_planned=fields.Datetime.now() - timedelta(days=2)
+            )
         self._assert_unchanged()
         self.assertEqual(self.po_line.date_planned, before)
 
@@ -188,8 +194,10 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
 
     def test_decline_wizard(self):
         """The buyer records a decline told by phone through the wizard."""
-        wizard = self.env["vmi.proposal.decline.wizard"].with_user(self.buyer).create(
-            {"purchase_id": self.order.id, "reason": "Told by phone: plant closed"}
+        wizard = (
+            self.env["vmi.proposal.decline.wizard"]
+            .with_user(self.buyer)
+            .create({"purchase_id": self.order.id, "reason": "Told by phone: plant closed"})
         )
         wizard.action_decline()
         self.assertEqual(self.order.vmi_state, "declined")
@@ -201,7 +209,9 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
     def test_other_supplier_cannot_read_or_act(self):
         """Supplier B's portal user can neither read nor act on supplier A's proposal."""
         as_b = self.order.with_user(self.portal_user_b)
-        self.assertFalse(self.env["purchase.order"].with_user(self.portal_user_b).search([("id", "=", self.order.id)]))
+        self.assertFalse(
+            self.env["purchase.order"].with_user(self.portal_user_b).search([("id", "=", self.order.id)])
+        )
         with self.assertRaises(AccessError):
             as_b.check_access("read")
         with self.assertRaises(AccessError):
@@ -253,7 +263,11 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
             as_buyer.write({"vmi_confirmed_by": self.portal_user.id})
         with self.assertRaisesMessage(AccessError, "starts waiting for the supplier"):
             self.env["purchase.order"].with_user(self.buyer).create(
-                {"partner_id": self.supplier.id, "vmi_agreement_id": self.agreement.id, "vmi_state": "approved"}
+                {
+                    "partner_id": self.supplier.id,
+                    "vmi_agreement_id": self.agreement.id,
+                    "vmi_state": "approved",
+                }
             )
         self._assert_unchanged()
         # Ordinary edits of the RFQ remain possible.
@@ -262,7 +276,9 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
 
     def test_internal_user_without_vmi_group_cannot_act(self):
         """A purchase user outside the VMI group cannot confirm for the supplier."""
-        purchaser = new_test_user(self.env, login="vmi_plain_purchaser", groups="purchase.group_purchase_user")
+        purchaser = new_test_user(
+            self.env, login="vmi_plain_purchaser", groups="purchase.group_purchase_user"
+        )
         with self.assertRaises(AccessError):
             self.order.with_user(purchaser).action_vmi_supplier_confirm()
         with self.assertRaises(AccessError):

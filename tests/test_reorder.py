@@ -64,16 +64,16 @@ class TestReorder(VmiCommon):
         return self.env.cr.sql_log_count - count0, orders
 
     def _proposal_message(self, order):
-        return order.message_ids.filtered(
-            lambda m: m.subject and "VMI replenishment proposal" in m.subject
-        )
+        return order.message_ids.filtered(lambda m: m.subject and "VMI replenishment proposal" in m.subject)
 
     # ------------------------------------------------------------------
     # Scheduling
     # ------------------------------------------------------------------
     def test_cron_reviews_only_active_due_agreements(self):
         """The cron reviews only active agreements that are due and moves their date by the interval."""
-        overdue = self._create_agreement(self.supplier_b, [(self.product, 50, 100, 1.0)], review_interval_days=7)
+        overdue = self._create_agreement(
+            self.supplier_b, [(self.product, 50, 100, 1.0)], review_interval_days=7
+        )
         overdue.next_review_date = self.today - timedelta(days=10)
         not_due = self._create_agreement(self.supplier_b, [(self.product, 50, 100, 1.0)])
         not_due.next_review_date = self.today + timedelta(days=1)
@@ -116,7 +116,7 @@ class TestReorder(VmiCommon):
         self.assertEqual(len(other.purchase_ids), 1)
 
     def test_lock_for_update_returns_locked_rows(self):
-        """``_lock_for_update`` returns the rows it locked: all when free, none for an empty or vanished set."""
+        """``_lock_for_update`` returns the rows it locked (all when free, none if empty/gone)."""
         other = self._create_agreement(self.supplier_b, [(self.product_2, 50, 100, 1.0)])
         agreements = self.agreement | other
         self.assertEqual(agreements._lock_for_update(skip_locked=True), agreements)
@@ -212,7 +212,7 @@ class TestReorder(VmiCommon):
     # The proposal
     # ------------------------------------------------------------------
     def test_one_proposal_per_agreement_with_all_due_lines(self):
-        """Two due products (one not due): one RFQ with two lines linked to the agreement, at agreed prices."""
+        """Two due products, one not: one RFQ, two lines linked to the agreement, agreed prices."""
         product_3 = self._products(1, "OK")
         agreement = self._create_agreement(
             self.supplier_b,
@@ -240,7 +240,11 @@ class TestReorder(VmiCommon):
     def test_agreed_price_kept_over_vendor_pricelist(self):
         """The proposal uses the agreed price, not the supplier's vendor pricelist."""
         self.env["product.supplierinfo"].create(
-            {"partner_id": self.supplier.id, "product_tmpl_id": self.product.product_tmpl_id.id, "price": 99.0}
+            {
+                "partner_id": self.supplier.id,
+                "product_tmpl_id": self.product.product_tmpl_id.id,
+                "price": 99.0,
+            }
         )
         order = self.agreement._run_review()
         self.assertEqual(order.order_line.price_unit, 12.5)

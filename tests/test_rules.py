@@ -48,11 +48,19 @@ class TestRules(BaseCase):
         self.assertEqual(rules.next_review_date(date(2026, 11, 1), 3, date(2026, 11, 20)), date(2026, 11, 22))
 
     def test_settlement_period(self):
-        self.assertEqual(rules.settlement_period(date(2026, 11, 25), 25), (date(2026, 10, 26), date(2026, 11, 25)))
-        self.assertEqual(rules.settlement_period(date(2026, 11, 30), 25), (date(2026, 11, 26), date(2026, 11, 30)))
-        self.assertEqual(rules.settlement_period(date(2026, 1, 25), 25), (date(2025, 12, 26), date(2026, 1, 25)))
+        self.assertEqual(
+            rules.settlement_period(date(2026, 11, 25), 25), (date(2026, 10, 26), date(2026, 11, 25))
+        )
+        self.assertEqual(
+            rules.settlement_period(date(2026, 11, 30), 25), (date(2026, 11, 26), date(2026, 11, 30))
+        )
+        self.assertEqual(
+            rules.settlement_period(date(2026, 1, 25), 25), (date(2025, 12, 26), date(2026, 1, 25))
+        )
         # settlement day 31 in a 30-day month and in February
-        self.assertEqual(rules.settlement_period(date(2026, 3, 31), 31), (date(2026, 3, 1), date(2026, 3, 31)))
+        self.assertEqual(
+            rules.settlement_period(date(2026, 3, 31), 31), (date(2026, 3, 1), date(2026, 3, 31))
+        )
         self.assertTrue(rules.is_settlement_day(date(2026, 2, 28), 31))
         self.assertFalse(rules.is_settlement_day(date(2026, 2, 27), 31))
 
@@ -62,7 +70,9 @@ class TestRules(BaseCase):
         # already settled this month
         self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 25), 25, date(2026, 11, 25)))
         # missed the 25th: catch up with the 25th as cut-off
-        self.assertEqual(rules.settlement_cutoff_due(date(2026, 11, 27), 25, date(2026, 10, 25)), date(2026, 11, 25))
+        self.assertEqual(
+            rules.settlement_cutoff_due(date(2026, 11, 27), 25, date(2026, 10, 25)), date(2026, 11, 25)
+        )
         # never settled: only on the day
         self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 27), 25))
 

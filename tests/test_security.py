@@ -166,7 +166,12 @@ class TestSecurity(VmiCommon):
             agreement.line_ids.write({"price_unit": 50})
         with self.assertRaises(AccessError):
             self.env["vmi.agreement.line"].with_user(self.portal_user).create(
-                {"agreement_id": self.agreement.id, "product_id": self.product_2.id, "reorder_point": 1, "max_qty": 2}
+                {
+                    "agreement_id": self.agreement.id,
+                    "product_id": self.product_2.id,
+                    "reorder_point": 1,
+                    "max_qty": 2,
+                }
             )
         with self.assertRaises(AccessError):
             agreement.action_close()
@@ -195,7 +200,9 @@ class TestSecurity(VmiCommon):
                     "partner_id": self.supplier.id,
                     "company_id": company_2.id,
                     "warehouse_id": warehouse_2.id,
-                    "line_ids": [Command.create({"product_id": self.product.id, "reorder_point": 5, "max_qty": 10})],
+                    "line_ids": [
+                        Command.create({"product_id": self.product.id, "reorder_point": 5, "max_qty": 10})
+                    ],
                 }
             )
         )
@@ -221,8 +228,10 @@ class TestSecurity(VmiCommon):
                     agreement_2.with_env(env).check_access("read")
                 with self.assertRaises(AccessError):
                     agreement_2.line_ids.with_env(env).check_access("read")
-        in_both = self.env["vmi.agreement"].with_user(both).with_context(
-            allowed_company_ids=(self.company | company_2).ids
+        in_both = (
+            self.env["vmi.agreement"]
+            .with_user(both)
+            .with_context(allowed_company_ids=(self.company | company_2).ids)
         )
         self.assertIn(agreement_2, in_both.search([]))
         self.assertEqual(agreement_2.line_ids.with_env(in_both.env).product_id, self.product)
@@ -269,11 +278,17 @@ class TestSecurity(VmiCommon):
 
     def test_manager_signs_agreement(self):
         """A VMI manager (not stock manager) creates the agreement and location, activates and closes it."""
-        agreement = self.env["vmi.agreement"].with_user(self.buyer).create(
-            {
-                "partner_id": self.supplier_b.id,
-                "line_ids": [Command.create({"product_id": self.product.id, "reorder_point": 5, "max_qty": 10})],
-            }
+        agreement = (
+            self.env["vmi.agreement"]
+            .with_user(self.buyer)
+            .create(
+                {
+                    "partner_id": self.supplier_b.id,
+                    "line_ids": [
+                        Command.create({"product_id": self.product.id, "reorder_point": 5, "max_qty": 10})
+                    ],
+                }
+            )
         )
         agreement.action_create_location()
         self.assertTrue(agreement.location_id.vmi_location)

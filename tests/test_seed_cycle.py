@@ -26,9 +26,7 @@ class TestSeedCycle(VmiCommon):
         self.assertEqual(order.order_line.product_qty, 55)
         self.assertEqual(order.order_line.price_unit, 12.5)
         self.assertEqual(order.vmi_state, "to_confirm")
-        self.assertEqual(
-            self.agreement.next_review_date, fields.Date.add(fields.Date.today(), days=3)
-        )
+        self.assertEqual(self.agreement.next_review_date, fields.Date.add(fields.Date.today(), days=3))
         self.assertIn(self.supplier, order.message_partner_ids, "the proposal is sent to the supplier")
 
         # ... the supplier confirms it (its portal user's environment).

@@ -112,7 +112,14 @@ class TestSettlement(VmiCommon):
         self.assertEqual(len(bill.invoice_line_ids), 2)
         self.assertRecordValues(
             lines[self.product],
-            [{"quantity": 15.0, "price_unit": 12.5, "tax_ids": self.tax.ids, "product_uom_id": self.uom_unit.id}],
+            [
+                {
+                    "quantity": 15.0,
+                    "price_unit": 12.5,
+                    "tax_ids": self.tax.ids,
+                    "product_uom_id": self.uom_unit.id,
+                }
+            ],
         )
         self.assertRecordValues(lines[self.product_2], [{"quantity": 3.0, "price_unit": 20.0, "tax_ids": []}])
         settlement_line = settlement_a.line_ids.filtered(lambda sl: sl.product_id == self.product)
@@ -155,9 +162,14 @@ class TestSettlement(VmiCommon):
             )
             action = wizard.action_settle()
         self.assertEqual(action["tag"], "display_notification")
-        self.assertEqual(self.env["vmi.settlement"].search_count([("agreement_id", "=", self.agreement.id)]), 1)
         self.assertEqual(
-            self.env["account.move"].search_count([("vmi_settlement_id.agreement_id", "=", self.agreement.id)]), 1
+            self.env["vmi.settlement"].search_count([("agreement_id", "=", self.agreement.id)]), 1
+        )
+        self.assertEqual(
+            self.env["account.move"].search_count(
+                [("vmi_settlement_id.agreement_id", "=", self.agreement.id)]
+            ),
+            1,
         )
 
     def test_cutoff_ends_at_midnight_in_user_timezone(self):
@@ -209,7 +221,9 @@ class TestSettlement(VmiCommon):
         bill = settlement.bill_id
         self.assertEqual(bill.move_type, "in_invoice")
         lines = self._bill_lines(bill)
-        self.assertRecordValues(lines[self.product], [{"quantity": -4.0, "price_unit": 12.5, "price_subtotal": -50.0}])
+        self.assertRecordValues(
+            lines[self.product], [{"quantity": -4.0, "price_unit": 12.5, "price_subtotal": -50.0}]
+        )
         self.assertRecordValues(lines[self.product_2], [{"quantity": 5.0, "price_subtotal": 100.0}])
         self.assertEqual(bill.amount_untaxed, 50.0)
 
@@ -223,7 +237,14 @@ class TestSettlement(VmiCommon):
         refund = settlement.bill_id
         self.assertRecordValues(
             refund,
-            [{"move_type": "in_refund", "state": "draft", "partner_id": self.supplier.id, "amount_untaxed": 50.0}],
+            [
+                {
+                    "move_type": "in_refund",
+                    "state": "draft",
+                    "partner_id": self.supplier.id,
+                    "amount_untaxed": 50.0,
+                }
+            ],
         )
         self.assertRecordValues(refund.invoice_line_ids, [{"quantity": 4.0, "price_unit": 12.5}])
 
@@ -280,7 +301,9 @@ class TestSettlement(VmiCommon):
         settlements = self.agreement.settlement_ids.sorted("date_to")
         self.assertEqual(len(settlements), 2)
         self.assertEqual(settlements[-1].date_to, CUTOFF)
-        self.assertEqual(settlements[-1].bill_id.invoice_line_ids.quantity, 10, "the 26th is after the cut-off")
+        self.assertEqual(
+            settlements[-1].bill_id.invoice_line_ids.quantity, 10, "the 26th is after the cut-off"
+        )
 
     def test_earlier_cutoff_keeps_last_settlement_date(self):
         """A run with an earlier cut-off does not move the last settlement back (the cron stays safe)."""
@@ -316,7 +339,9 @@ class TestSettlement(VmiCommon):
             wizard = (
                 self.env["vmi.settlement.wizard"]
                 .with_user(self.accountant)
-                .create({"agreement_ids": [Command.set(self.agreement.ids)], "cutoff_date": date(2026, 3, 26)})
+                .create(
+                    {"agreement_ids": [Command.set(self.agreement.ids)], "cutoff_date": date(2026, 3, 26)}
+                )
             )
             with self.assertRaisesRegex(UserError, "future"):
                 wizard.action_settle()
@@ -344,7 +369,11 @@ class TestSettlement(VmiCommon):
         with self._new_env() as env:
             supplier = env["res.partner"].create({"name": "VMI concurrency supplier", "is_company": True})
             product = env["product.product"].create(
-                {"name": "VMI concurrency bearing", "is_storable": True, "supplier_taxes_id": [Command.clear()]}
+                {
+                    "name": "VMI concurrency bearing",
+                    "is_storable": True,
+                    "supplier_taxes_id": [Command.clear()],
+                }
             )
             warehouse = env["stock.warehouse"].browse(self.warehouse.id)
             location = env["stock.location"].create(
@@ -409,7 +438,9 @@ class TestSettlement(VmiCommon):
             ]
             for model, res_ids in records:
                 cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id IN %s", [model, res_ids])
-                cr.execute("DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s", [model, res_ids])
+                cr.execute(
+                    "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s", [model, res_ids]
+                )
             # Bill lines, settlement lines and agreement lines go by cascade.
             cr.execute("DELETE FROM account_move WHERE id IN %s", [bill_ids])
             cr.execute("DELETE FROM vmi_consumption WHERE agreement_id = %s", [ids["agreement"]])
@@ -432,7 +463,7 @@ class TestSettlement(VmiCommon):
             )
 
     def test_concurrent_settlement_while_running(self):
-        """While one transaction settles, another is refused at once; after it commits, a rerun bills nothing."""
+        """While one transaction settles another is refused; after it commits a rerun bills nothing."""
         ids = self._committed_agreement()
         with self._new_env() as env_a, self._new_env() as env_b:
             self.assertNotEqual(env_a.cr._cnx, env_b.cr._cnx)
@@ -452,8 +483,10 @@ class TestSettlement(VmiCommon):
         ids = self._committed_agreement()
         with self._new_env() as env_a, self._new_env() as env_b:
             # B starts first: its snapshot still sees the consumption unbilled.
-            env_b.cr.execute("SELECT count(*) FROM vmi_consumption WHERE settlement_id IS NULL AND agreement_id = %s",
-                             [ids["agreement"]])
+            env_b.cr.execute(
+                "SELECT count(*) FROM vmi_consumption WHERE settlement_id IS NULL AND agreement_id = %s",
+                [ids["agreement"]],
+            )
             self.assertEqual(env_b.cr.fetchone()[0], 2)
             env_a["vmi.agreement"].browse(ids["agreement"])._settle(CUTOFF)
             env_a.cr.commit()

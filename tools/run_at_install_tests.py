@@ -53,7 +53,9 @@ def main(argv):
         report = registry._assertion_report
         result = loader.run_suite(suite, global_report=report)
         report.update(result)
-        logger.info("%d at_install tests of %s in %.2fs", result.testsRun, ", ".join(modules), time.time() - t0)
+        logger.info(
+            "%d at_install tests of %s in %.2fs", result.testsRun, ", ".join(modules), time.time() - t0
+        )
         level = logging.INFO if report.wasSuccessful() and result.testsRun else logging.ERROR
         logging.getLogger("odoo.tests.result").log(level, "%s when loading database %r", report, dbname)
         return 0 if report.wasSuccessful() and result.testsRun else 1

@@ -8,5 +8,6 @@ from . import purchase_order
 from . import purchase_order_line
 from . import stock_move_line
 from . import stock_quant
+from . import stock_scrap
 from . import account_move
 from . import vmi_agreement_demo

@@ -71,7 +71,7 @@ class StockMoveLine(models.Model):
         if not relevant:
             return super()._action_done()
         line_map = self.env["vmi.agreement"]._get_active_lines_map(
-            set((relevant.location_id | relevant.location_dest_id).filtered("vmi_location").ids),
+            set((relevant.location_id | relevant.location_dest_id).vmi_location_id.ids),
             set(relevant.product_id.ids),
         )
         dest_owner = relevant._vmi_prepare_owners(line_map)
@@ -86,7 +86,7 @@ class StockMoveLine(models.Model):
         Partner = self.env["res.partner"]
         for ml in self:
             if ml._vmi_is_entry():
-                line = line_map.get((ml.location_dest_id.id, ml.product_id.id))
+                line = line_map.get((ml.location_dest_id.vmi_location_id.id, ml.product_id.id))
                 if not line:
                     raise UserError(
                         _(
@@ -133,7 +133,20 @@ class StockMoveLine(models.Model):
                     )
                 dest_owner[ml.id] = supplier
             elif ml.location_id.vmi_location:
-                line = line_map.get((ml.location_id.id, ml.product_id.id))
+                if (
+                    ml.location_dest_id.vmi_location
+                    and ml.location_dest_id.vmi_location_id != ml.location_id.vmi_location_id
+                ):
+                    raise UserError(
+                        _(
+                            "%(product)s cannot move from VMI location %(from_location)s to another "
+                            "VMI location, %(to_location)s: consume it or return it to the supplier first.",
+                            product=ml.product_id.display_name,
+                            from_location=ml.location_id.vmi_location_id.display_name,
+                            to_location=ml.location_dest_id.vmi_location_id.display_name,
+                        )
+                    )
+                line = line_map.get((ml.location_id.vmi_location_id.id, ml.product_id.id))
                 if line and not ml.owner_id:
                     # Quants in a VMI location are the supplier's: take them.
                     ml.owner_id = line.partner_id
@@ -160,13 +173,14 @@ class StockMoveLine(models.Model):
     def _vmi_record_consumption(self, line_map):
         vals_list = []
         to_value = defaultdict(list)
+        to_expense = []
         consumed_price = self._vmi_get_consumed_prices()
         for ml in self:
             if ml._vmi_is_consumption():
-                line = line_map.get((ml.location_id.id, ml.product_id.id))
+                line = line_map.get((ml.location_id.vmi_location_id.id, ml.product_id.id))
                 sign = 1
             elif ml._vmi_is_entry() and ml._vmi_is_return_of_consumption():
-                line = line_map.get((ml.location_dest_id.id, ml.product_id.id))
+                line = line_map.get((ml.location_dest_id.vmi_location_id.id, ml.product_id.id))
                 sign = -1
             else:
                 continue
@@ -178,14 +192,20 @@ class StockMoveLine(models.Model):
                 if original:
                     uom, price_unit = original
                     price = uom._compute_price(price_unit, line.product_uom_id)
-            vals_list.append(ml._vmi_prepare_consumption(line, sign, price_unit=price))
+            vals = ml._vmi_prepare_consumption(line, sign, price_unit=price)
+            vals_list.append(vals)
             company_side = ml.location_dest_id if sign > 0 else ml.location_id
             if company_side.usage == "internal" and not company_side.vmi_location:
                 to_value[sign].append((ml, line))
+            elif ml.product_id.with_company(ml.company_id).valuation == "real_time":
+                to_expense.append((ml, line, vals))
         if vals_list:
             self.env["vmi.consumption"].sudo().create(vals_list)
         for sign, pairs in to_value.items():
             self._vmi_value(pairs, sign)
+        if to_expense:
+            entries = [ml._vmi_prepare_expense_entry(line, vals) for ml, line, vals in to_expense]
+            self.env["account.move"].sudo().create(entries)._post()
 
     def _vmi_get_consumed_prices(self):
         """``{returned move id: (unit, agreed price)}`` of the consumption that
@@ -289,6 +309,63 @@ class StockMoveLine(models.Model):
                     cost = (cost * qty_valued + prices[ml.id] * qty) / (qty_valued + qty)
                 qty_valued += qty
             product.with_context(disable_auto_svl=True).sudo().write({"standard_price": cost})
+
+    def _vmi_prepare_expense_entry(self, line, consumption_vals):
+        """Automated valuation, consumption that leaves the stock (production,
+        scrap, inventory loss): expense the agreed value against the stock
+        input account, which the settlement's vendor bill debits (Odoo puts a
+        storable product's bill line on stock input in automated valuation).
+        A return reverses it."""
+        self.ensure_one()
+        product = self.product_id.with_company(self.company_id)
+        accounts = product.product_tmpl_id.get_product_accounts()
+        stock_input, journal = accounts.get("stock_input"), accounts.get("stock_journal")
+        consumed = consumption_vals["quantity"] > 0
+        location = self.location_dest_id if consumed else self.location_id
+        expense = (
+            location.valuation_in_account_id if consumed else location.valuation_out_account_id
+        ) or accounts.get("expense")
+        if not (stock_input and journal and expense):
+            raise UserError(
+                _(
+                    "Set the stock input, expense accounts and stock journal of %s's category to "
+                    "account for VMI consumption.",
+                    product.display_name,
+                )
+            )
+        amount = line.currency_id._convert(
+            abs(consumption_vals["quantity"] * consumption_vals["price_unit"]),
+            self.company_id.currency_id,
+            self.company_id,
+            fields.Date.context_today(self),
+        )
+        debit, credit = (expense, stock_input) if consumed else (stock_input, expense)
+        description = _(
+            "VMI consumption: %(ref)s - %(product)s", ref=self.move_id.reference, product=product.name
+        )
+        line_common = {
+            "name": description,
+            "product_id": product.id,
+            "quantity": self.quantity_product_uom,
+            "product_uom_id": product.uom_id.id,
+            "partner_id": line.partner_id.id,
+        }
+        return {
+            "move_type": "entry",
+            "journal_id": journal.id,
+            "company_id": self.company_id.id,
+            "date": fields.Date.context_today(self),
+            "ref": description,
+            "stock_move_id": self.move_id.id,
+            "line_ids": [
+                fields.Command.create(
+                    {**line_common, "account_id": debit.id, "debit": amount, "credit": 0.0}
+                ),
+                fields.Command.create(
+                    {**line_common, "account_id": credit.id, "debit": 0.0, "credit": amount}
+                ),
+            ],
+        }
 
     def _vmi_prepare_valuation_entry(self, svl, sign):
         """Values of the journal entry of a VMI valuation layer (automated

@@ -169,9 +169,9 @@ class VmiAgreement(models.Model):
         return res
 
     def _sync_location_flag(self):
-        locations = self.location_id.filtered(lambda loc: not loc.vmi_location)
+        locations = self.location_id.filtered(lambda loc: not loc.vmi_root)
         if locations:
-            locations.sudo().vmi_location = True
+            locations.sudo().vmi_root = True
 
     @api.depends("line_ids", "purchase_ids", "consumption_ids", "settlement_ids")
     def _compute_counts(self):
@@ -303,7 +303,7 @@ class VmiAgreement(models.Model):
             "usage": "internal",
             "location_id": self.warehouse_id.view_location_id.id,
             "company_id": self.company_id.id,
-            "vmi_location": True,
+            "vmi_root": True,
         }
 
     def action_view_purchases(self):

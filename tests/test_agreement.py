@@ -305,7 +305,6 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
                 "name": "Shelf A",
                 "usage": "internal",
                 "location_id": self.vmi_location.id,
-                "vmi_location": True,
             }
         )
         self._receive(30)

@@ -86,7 +86,7 @@ class TestOwnership(VmiCommon):
             [
                 ("product_id", "=", self.product.id),
                 ("owner_id", "=", self.supplier.id),
-                ("location_id", "!=", self.vmi_location.id),
+                ("location_id.vmi_location", "=", False),
                 ("location_id.usage", "!=", "supplier"),
             ]
         )
@@ -226,6 +226,48 @@ class TestOwnership(VmiCommon):
         self.assertEqual(self.product.value_svl, 125.0)
         self.assertEqual(self.Consumption.search([("move_id", "=", move.id)]).quantity, 10)
 
+    def test_consumption_to_production_real_time_expenses_stock_input(self):
+        """Automated valuation: consumption to production expenses the agreed value against stock input."""
+        self._set_category("fifo", "real_time")
+        self._receive(30)
+        move = self._consume(10)
+        layers = self.Layer.search([("stock_move_id", "=", move.id)])
+        self.assertFalse(layers, "nothing enters the stock value")
+        entry = self.env["account.move"].search([("stock_move_id", "=", move.id)])
+        self.assertEqual(entry.state, "posted")
+        accounts = self.product.product_tmpl_id.get_product_accounts()
+        self.assertRecordValues(
+            entry.line_ids.sorted("debit"),
+            [
+                {"account_id": accounts["stock_input"].id, "debit": 0.0, "credit": 125.0},
+                {"account_id": accounts["expense"].id, "debit": 125.0, "credit": 0.0},
+            ],
+        )
+
+    def test_consumption_from_sublocation(self):
+        """A shelf under the VMI location is VMI too: drawing from it consumes the supplier's stock."""
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf B", "usage": "internal", "location_id": self.vmi_location.id}
+        )
+        self.assertTrue(shelf.vmi_location)
+        self.assertEqual(shelf.vmi_location_id, self.vmi_location)
+        self._receive(30)
+        self._move(self.product, 12, self.vmi_location, shelf)
+        self.assertFalse(self.Consumption.search([]), "moving inside the VMI area is not consumption")
+        self.assertEqual(self._quants(shelf).owner_id, self.supplier)
+        move = self._consume(5, location=shelf)
+        self.assertEqual(self.Consumption.search([("move_id", "=", move.id)]).quantity, 5)
+        self.assertFalse(self._supplier_quants_outside_vmi())
+        self.assertEqual(self.agreement.line_ids.qty_on_hand, 25)
+
+    def test_move_between_two_vmi_locations_refused(self):
+        """Stock cannot move from one agreement's VMI location into another's."""
+        other = self._create_agreement(self.supplier_b, [(self.product_2, 5, 10, 3.0)])
+        self._receive(10)
+        with self.assertRaisesRegex(UserError, "another VMI location"):
+            self._move(self.product, 5, self.vmi_location, other.location_id)
+        self.assertEqual(self._quants().quantity, 10)
+
     def test_consumption_to_stock_avco_updates_cost(self):
         """AVCO: the consumed units enter the average cost at the agreed price."""
         self._set_category("average", "real_time")
@@ -254,7 +296,7 @@ class TestOwnership(VmiCommon):
         self.assertRecordValues(consumption, [{"quantity": 2.0, "uom_id": self.uom_dozen.id, "amount": 25.0}])
 
     def test_scrap_is_consumption(self):
-        """Scrapping from the VMI location is a consumption."""
+        """Scrapping from the VMI location is a consumption (the owner defaults to the supplier)."""
         self._receive(30)
         scrap = self.env["stock.scrap"].create(
             {
@@ -262,10 +304,11 @@ class TestOwnership(VmiCommon):
                 "scrap_qty": 3,
                 "location_id": self.vmi_location.id,
                 "scrap_location_id": self.scrap_location.id,
-                "owner_id": self.supplier.id,
             }
         )
-        scrap.action_validate()
+        result = scrap.action_validate()
+        self.assertIs(result, True, "no 'insufficient quantity' warning: the supplier's stock is available")
+        self.assertEqual(scrap.owner_id, self.supplier)
         self.assertEqual(scrap.state, "done")
         consumption = self.Consumption.search([("move_id", "=", scrap.move_ids.id)])
         self.assertRecordValues(

@@ -77,6 +77,7 @@ cat <<EOF
   Back office:   http://localhost:$PORT/web/login
   Buyer:         login vmi_buyer     password vmi_buyer
   Supplier:      login vmi_supplier  password vmi_supplier   (portal user, same login page)
+  Accountant:    login vmi_accountant password vmi_accountant
   Administrator: login admin         password admin
 
 EOF

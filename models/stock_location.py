@@ -8,10 +8,11 @@ class StockLocation(models.Model):
 
     vmi_root = fields.Boolean(
         string="Agreement VMI Location",
-        readonly=True,
+        compute="_compute_vmi_root",
+        store=True,
         index=True,
-        copy=False,
-        help="Set by the VMI agreements that use this location.",
+        help="The VMI location of an active or closed VMI agreement (a closed "
+        "agreement's stock stays the supplier's until consumed or returned).",
     )
     vmi_location_id = fields.Many2one(
         "stock.location",
@@ -32,6 +33,11 @@ class StockLocation(models.Model):
         "VMI location or one of its sub-locations (shelves, bins).",
     )
     vmi_agreement_ids = fields.One2many("vmi.agreement", "location_id", string="VMI Agreements")
+
+    @api.depends("vmi_agreement_ids.state")
+    def _compute_vmi_root(self):
+        for location in self:
+            location.vmi_root = any(a.state in ("active", "closed") for a in location.vmi_agreement_ids)
 
     @api.depends("vmi_root", "location_id.vmi_location_id")
     def _compute_vmi_location_id(self):

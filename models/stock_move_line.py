@@ -54,11 +54,28 @@ class StockMoveLine(models.Model):
         return of a consumption move, or an inventory gain): the supplier owns
         them again and the consumption is reversed."""
         self.ensure_one()
-        move = self.move_id
+        if self.location_id.usage == "supplier":
+            return False  # a receipt (even the return of a return to the supplier)
+        origin = self.move_id.origin_returned_move_id
         return bool(
             self.is_inventory
-            or (move.origin_returned_move_id and move.origin_returned_move_id.location_id.vmi_location)
+            or (origin and origin.location_id.vmi_location and origin.location_dest_id.usage != "supplier")
         )
+
+    def _vmi_line(self, line_map, location, owner=None):
+        """The agreement line that governs this move line's product in VMI
+        ``location``: the line of the stock's ``owner`` when given (after a
+        change of supplier, each supplier's units stay billed to it), else the
+        active agreement's line. ``None`` when no agreement covers it."""
+        self.ensure_one()
+        lines = line_map.get((location.vmi_location_id.id, self.product_id.id))
+        if not lines:
+            return None
+        if owner:
+            lines = lines.filtered(
+                lambda ln: ln.partner_id.commercial_partner_id == owner.commercial_partner_id
+            )
+        return lines[:1] or None
 
     # ------------------------------------------------------------------
     # Hooks into the quant update
@@ -83,10 +100,15 @@ class StockMoveLine(models.Model):
         """Check what may enter VMI locations and set owners before the quants
         move. Returns ``{move line id: owner}`` of the destination quants."""
         dest_owner = {}
+        owner_writes = defaultdict(list)
         Partner = self.env["res.partner"]
         for ml in self:
             if ml._vmi_is_entry():
-                line = line_map.get((ml.location_dest_id.vmi_location_id.id, ml.product_id.id))
+                owner = ml.owner_id or ml.move_id.restrict_partner_id
+                from_supplier = ml.location_id.usage == "supplier"
+                line = (
+                    from_supplier and owner and ml._vmi_line(line_map, ml.location_dest_id, owner)
+                ) or ml._vmi_line(line_map, ml.location_dest_id)
                 if not line:
                     raise UserError(
                         _(
@@ -100,7 +122,6 @@ class StockMoveLine(models.Model):
                 if ml.location_id.usage == "supplier":
                     # The receipt's owner: set on the line (picking owner) or
                     # declared by the move.
-                    owner = ml.owner_id or ml.move_id.restrict_partner_id
                     if owner and owner.commercial_partner_id != supplier.commercial_partner_id:
                         raise UserError(
                             _(
@@ -113,12 +134,12 @@ class StockMoveLine(models.Model):
                             )
                         )
                     if ml.owner_id != supplier:
-                        ml.owner_id = supplier
+                        owner_writes[supplier].append(ml.id)
                 elif ml._vmi_is_return_of_consumption():
                     if ml.location_id.usage not in ("internal", "transit") and ml.owner_id != supplier:
                         # No quant is taken at the source: the owner only marks
                         # the destination (and keeps the move out of valuation).
-                        ml.owner_id = supplier
+                        owner_writes[supplier].append(ml.id)
                 else:
                     raise UserError(
                         _(
@@ -146,12 +167,15 @@ class StockMoveLine(models.Model):
                             to_location=ml.location_dest_id.vmi_location_id.display_name,
                         )
                     )
-                line = line_map.get((ml.location_id.vmi_location_id.id, ml.product_id.id))
-                if line and not ml.owner_id:
-                    # Quants in a VMI location are the supplier's: take them.
-                    ml.owner_id = line.partner_id
+                if not ml.owner_id:
+                    line = ml._vmi_line(line_map, ml.location_id)
+                    if line:
+                        # Quants in a VMI location are the supplier's: take them.
+                        owner_writes[line.partner_id].append(ml.id)
                 if ml._vmi_is_consumption():
                     dest_owner[ml.id] = Partner
+        for owner, ml_ids in owner_writes.items():
+            self.browse(ml_ids).write({"owner_id": owner.id})
         return dest_owner
 
     def _synchronize_quant(self, quantity, location, action="available", in_date=False, **quants_value):
@@ -174,24 +198,34 @@ class StockMoveLine(models.Model):
         vals_list = []
         to_value = defaultdict(list)
         to_expense = []
-        consumed_price = self._vmi_get_consumed_prices()
+        consumed = self._vmi_get_returned_consumptions()
         for ml in self:
+            original = None
             if ml._vmi_is_consumption():
-                line = line_map.get((ml.location_id.vmi_location_id.id, ml.product_id.id))
+                line = ml._vmi_line(line_map, ml.location_id, ml.owner_id)
                 sign = 1
             elif ml._vmi_is_entry() and ml._vmi_is_return_of_consumption():
-                line = line_map.get((ml.location_dest_id.vmi_location_id.id, ml.product_id.id))
+                original = consumed.get(ml.move_id.origin_returned_move_id.id)
+                line = (original and original.agreement_line_id) or ml._vmi_line(
+                    line_map, ml.location_dest_id
+                )
                 sign = -1
             else:
                 continue
             if not line:
-                continue
+                # Ownership already passed to the company: never let it go unbilled.
+                raise UserError(
+                    _(
+                        "%(product)s leaves VMI location %(location)s but no VMI agreement covers it "
+                        "there: its consumption could not be recorded for billing.",
+                        product=ml.product_id.display_name,
+                        location=ml.location_id.display_name,
+                    )
+                )
             price = None
-            if sign < 0:
-                original = consumed_price.get(ml.move_id.origin_returned_move_id.id)
-                if original:
-                    uom, price_unit = original
-                    price = uom._compute_price(price_unit, line.product_uom_id)
+            if original:
+                # A return is credited at the price its consumption was billed.
+                price = original.uom_id._compute_price(original.price_unit, line.product_uom_id)
             vals = ml._vmi_prepare_consumption(line, sign, price_unit=price)
             vals_list.append(vals)
             company_side = ml.location_dest_id if sign > 0 else ml.location_id
@@ -207,10 +241,11 @@ class StockMoveLine(models.Model):
             entries = [ml._vmi_prepare_expense_entry(line, vals) for ml, line, vals in to_expense]
             self.env["account.move"].sudo().create(entries)._post()
 
-    def _vmi_get_consumed_prices(self):
-        """``{returned move id: (unit, agreed price)}`` of the consumption that
-        the moves of ``self`` return: a return is credited at the price its
-        consumption was billed, even if the agreed price changed since."""
+    def _vmi_get_returned_consumptions(self):
+        """``{returned move id: consumption}`` of the consumption that the
+        moves of ``self`` return: a return goes back to that agreement (its
+        supplier) and is credited at the price that consumption was billed,
+        even if the agreed price changed since. One query."""
         returned = self.move_id.origin_returned_move_id
         if not returned:
             return {}
@@ -219,10 +254,10 @@ class StockMoveLine(models.Model):
             .sudo()
             .search_fetch(
                 [("move_id", "in", returned.ids), ("is_return", "=", False)],
-                ["move_id", "uom_id", "price_unit"],
+                ["move_id", "uom_id", "price_unit", "agreement_line_id"],
             )
         )
-        return {c.move_id.id: (c.uom_id, c.price_unit) for c in consumptions}
+        return {c.move_id.id: c for c in consumptions}
 
     def _vmi_prepare_consumption(self, line, sign, price_unit=None):
         """Extension point: values of the consumption record of this move line
@@ -318,7 +353,7 @@ class StockMoveLine(models.Model):
         A return reverses it."""
         self.ensure_one()
         product = self.product_id.with_company(self.company_id)
-        accounts = product.product_tmpl_id.get_product_accounts()
+        accounts = product.product_tmpl_id.with_company(self.company_id).get_product_accounts()
         stock_input, journal = accounts.get("stock_input"), accounts.get("stock_journal")
         consumed = consumption_vals["quantity"] > 0
         location = self.location_dest_id if consumed else self.location_id
@@ -369,11 +404,11 @@ class StockMoveLine(models.Model):
 
     def _vmi_prepare_valuation_entry(self, svl, sign):
         """Values of the journal entry of a VMI valuation layer (automated
-        valuation): stock valuation against stock input (consumed) or stock
-        output (returned)."""
-        accounts = svl.product_id.product_tmpl_id.get_product_accounts()
+        valuation): stock valuation against stock input, reversed for a return
+        (the settlement's bill or credit note is posted on stock input)."""
+        accounts = svl.product_id.product_tmpl_id.with_company(svl.company_id).get_product_accounts()
         valuation = accounts.get("stock_valuation")
-        counterpart = accounts.get("stock_input") if sign > 0 else accounts.get("stock_output")
+        counterpart = accounts.get("stock_input")
         journal = accounts.get("stock_journal")
         if not (valuation and counterpart and journal):
             raise UserError(

@@ -17,7 +17,8 @@ class StockScrap(models.Model):
             set(scraps.location_id.vmi_location_id.ids), set(scraps.product_id.ids)
         )
         for scrap in scraps:
-            line = line_map.get((scrap.location_id.vmi_location_id.id, scrap.product_id.id))
+            lines = line_map.get((scrap.location_id.vmi_location_id.id, scrap.product_id.id))
+            line = lines[:1] if lines else None
             if line:
                 scrap.owner_id = line.partner_id
 

@@ -158,33 +158,46 @@ class VmiAgreement(models.Model):
                 vals["name"] = (
                     self.env["ir.sequence"].with_company(company).next_by_code("vmi.agreement") or "/"
                 )
-        agreements = super().create(vals_list)
-        agreements._sync_location_flag()
-        return agreements
+        return super().create(vals_list)
+
+    # Signed terms that cannot change once the agreement is in force: the
+    # supplier owns stock in that location, priced in that currency.
+    _LOCKED_WHEN_SIGNED = frozenset(
+        {"partner_id", "location_id", "company_id", "warehouse_id", "currency_id"}
+    )
 
     def write(self, vals):
-        res = super().write(vals)
-        if "location_id" in vals:
-            self._sync_location_flag()
-        return res
+        locked = self._LOCKED_WHEN_SIGNED.intersection(vals)
+        if locked:
+            for agreement in self.filtered(lambda a: a.state != "draft"):
+                changed = [f for f in locked if agreement[f].id != vals[f]]
+                if changed:
+                    raise UserError(
+                        _(
+                            "%(agreement)s is in force: %(fields)s cannot change. Close it and sign "
+                            "a new agreement.",
+                            agreement=agreement.name,
+                            fields=", ".join(
+                                agreement._fields[f].get_description(self.env)["string"] for f in changed
+                            ),
+                        )
+                    )
+        return super().write(vals)
 
-    def _sync_location_flag(self):
-        locations = self.location_id.filtered(lambda loc: not loc.vmi_root)
-        if locations:
-            locations.sudo().vmi_root = True
-
-    @api.depends("line_ids", "purchase_ids", "consumption_ids", "settlement_ids")
     def _compute_counts(self):
+        """Smart-button counters: one ``_read_group`` per related model."""
+        counts = {}
+        for field, model, link in (
+            ("line_count", "vmi.agreement.line", "agreement_id"),
+            ("purchase_count", "purchase.order", "vmi_agreement_id"),
+            ("consumption_count", "vmi.consumption", "agreement_id"),
+            ("settlement_count", "vmi.settlement", "agreement_id"),
+        ):
+            groups = self.env[model]._read_group([(link, "in", self.ids)], [link], ["__count"])
+            counts[field] = {agreement.id: count for agreement, count in groups}
         for agreement in self:
-            agreement.line_count = len(agreement.line_ids)
-            agreement.purchase_count = len(agreement.purchase_ids)
-            agreement.consumption_count = len(agreement.consumption_ids)
-            agreement.settlement_count = len(agreement.settlement_ids)
-
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for agreement in self:
-            agreement.access_url = f"/my/vmi/agreements/{agreement.id}"
+            for field, by_agreement in counts.items():
+                agreement[field] = by_agreement.get(agreement.id, 0)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
@@ -196,14 +209,31 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.constrains("location_id", "warehouse_id")
     def _check_location(self):
+        """The VMI location is a dedicated internal location: never a
+        warehouse's stock location (or one of its parents), where the company
+        keeps its own stock and every receipt and delivery passes."""
+        if not self.location_id:
+            return
+        stock_locations = self.env["stock.warehouse"].sudo().search([]).lot_stock_id
         for agreement in self.filtered("location_id"):
-            if agreement.location_id.usage != "internal":
+            location = agreement.location_id
+            if location.usage != "internal":
                 raise ValidationError(
                     _(
                         "The VMI location %(location)s of agreement %(agreement)s must be "
                         "an internal location.",
-                        location=agreement.location_id.display_name,
+                        location=location.display_name,
                         agreement=agreement.name,
+                    )
+                )
+            if any(
+                location == stock or location.parent_path in stock.parent_path for stock in stock_locations
+            ):
+                raise ValidationError(
+                    _(
+                        "%(location)s holds the warehouse's own stock and cannot be a VMI location: "
+                        "use a dedicated location (button Create VMI Location).",
+                        location=location.display_name,
                     )
                 )
 
@@ -269,17 +299,63 @@ class VmiAgreement(models.Model):
         for agreement in self:
             if agreement.state != "draft":
                 raise UserError(_("Only draft agreements can be activated."))
+        self._check_location_holds_no_company_stock()
         self.write({"state": "active"})
-        self._sync_location_flag()
         return True
 
+    def _check_location_holds_no_company_stock(self):
+        """Every unit in a VMI location belongs to a supplier: a location that
+        already holds company-owned (or unassigned) stock cannot become one."""
+        groups = (
+            self.env["stock.quant"]
+            .sudo()
+            ._read_group(
+                [
+                    ("location_id", "child_of", self.location_id.ids),
+                    ("owner_id", "=", False),
+                    ("quantity", "!=", 0),
+                ],
+                ["location_id"],
+            )
+        )
+        if groups:
+            raise UserError(
+                _(
+                    "%(location)s holds company-owned stock: move it out, or use a dedicated "
+                    "location (button Create VMI Location).",
+                    location=groups[0][0].display_name,
+                )
+            )
+
     def action_close(self):
+        """Close the agreement: no new reviews; open proposals are declined.
+        The supplier keeps owning the stock left in the location until it is
+        consumed (billed as usual) or returned."""
+        if any(a.state != "active" for a in self):
+            raise UserError(_("Only active agreements can be closed."))
         self.write({"state": "closed"})
+        open_orders = (
+            self.env["purchase.order"]
+            .sudo()
+            .search([("vmi_agreement_id", "in", self.ids), ("vmi_state", "in", ("to_confirm", "to_approve"))])
+        )
+        if open_orders:
+            open_orders.write({"vmi_state": "declined", "vmi_decline_reason": _("The agreement was closed.")})
+            open_orders.button_cancel()
         return True
 
     def action_reset_draft(self):
         if any(a.state != "closed" for a in self):
             raise UserError(_("Only closed agreements can be set back to draft."))
+        with_stock = self.filtered(lambda a: any(a.line_ids.mapped("qty_on_hand")))
+        if with_stock:
+            raise UserError(
+                _(
+                    "%s still has supplier-owned stock in its location: consume or return it "
+                    "before setting the agreement back to draft.",
+                    with_stock[0].name,
+                )
+            )
         self.write({"state": "draft"})
         return True
 
@@ -303,7 +379,6 @@ class VmiAgreement(models.Model):
             "usage": "internal",
             "location_id": self.warehouse_id.view_location_id.id,
             "company_id": self.company_id.id,
-            "vmi_root": True,
         }
 
     def action_view_purchases(self):
@@ -368,7 +443,16 @@ class VmiAgreement(models.Model):
         to it (``FOR UPDATE SKIP LOCKED``): two cron workers never propose twice.
         """
         today = fields.Date.context_today(self)
-        domain = [("state", "=", "active"), ("next_review_date", "<=", today)]
+        domain = [
+            ("state", "=", "active"),
+            ("next_review_date", "<=", today),
+            "|",
+            ("date_start", "=", False),
+            ("date_start", "<=", today),
+            "|",
+            ("date_end", "=", False),
+            ("date_end", ">=", today),
+        ]
         agreements = self.search(domain, order="next_review_date, id")
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
         for start in range(0, len(agreements), batch_size):
@@ -378,6 +462,16 @@ class VmiAgreement(models.Model):
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
+
+    def _is_in_force(self, day):
+        """Active, and ``day`` within its validity dates: only then does the
+        supplier replenish (an expired agreement proposes nothing)."""
+        self.ensure_one()
+        return (
+            self.state == "active"
+            and (not self.date_start or self.date_start <= day)
+            and (not self.date_end or self.date_end >= day)
+        )
 
     def _lock_for_update(self, skip_locked=False, nowait=False):
         """Lock the agreement rows for this transaction; return those locked."""
@@ -395,7 +489,7 @@ class VmiAgreement(models.Model):
         """Reorder check of ``self``: one proposal (RFQ) per agreement with all
         its due lines. Returns the purchase orders created."""
         today = fields.Date.context_today(self)
-        self = self.filtered(lambda a: a.state == "active")  # noqa: PLW0642
+        self = self.filtered(lambda a: a._is_in_force(today))  # noqa: PLW0642
         if not self:
             return self.env["purchase.order"]
         lines = self.line_ids
@@ -450,7 +544,7 @@ class VmiAgreement(models.Model):
     def _prepare_purchase_order_line(self, agreement_line, quantity, fpos, date_planned):
         """Extension point: values of one proposal line, at the agreed price."""
         product = agreement_line.product_id
-        taxes = product.supplier_taxes_id.filtered(lambda t: t.company_id in self.company_id.parent_ids)
+        taxes = product.supplier_taxes_id._filter_taxes_by_company(self.company_id)
         return {
             "product_id": product.id,
             "name": product.display_name,
@@ -575,13 +669,15 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _get_active_lines_map(self, location_ids, product_ids):
-        """``{(location_id, product_id): agreement line}`` of the agreements
-        that own stock in those locations: the active one, else the latest
-        closed one (a closed agreement's stock stays the supplier's until it is
-        consumed or returned, and its consumption is still billed).
+        """``{(VMI location id, product id): agreement lines}`` of the
+        agreements that own stock in those locations, the active one first,
+        then closed ones, newest first (a closed agreement's stock stays its
+        supplier's until consumed or returned, and is still billed). Several
+        suppliers can own the same product in one location after a change of
+        supplier: callers pick the line of the stock's owner
+        (``stock.move.line._vmi_line``).
 
-        One query for a whole batch of move lines (called from the move line
-        ``_action_done`` hook).
+        One query for a whole batch of move lines.
         """
         if not location_ids or not product_ids:
             return {}
@@ -603,13 +699,10 @@ class VmiAgreement(models.Model):
                     "partner_id",
                     "state",
                 ],
-                order="id",
+                order="id desc",
             )
         )
-        result = {}
-        for line in lines:
-            key = (line.location_id.id, line.product_id.id)
-            previous = result.get(key)
-            if previous is None or line.state == "active" or previous.state != "active":
-                result[key] = line
-        return result
+        result = defaultdict(lambda: self.env["vmi.agreement.line"].sudo())
+        for line in lines.sorted(lambda ln: ln.state != "active"):
+            result[line.location_id.id, line.product_id.id] |= line
+        return dict(result)

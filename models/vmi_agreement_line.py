@@ -4,7 +4,7 @@ from collections import defaultdict
 from datetime import datetime, time
 
 from odoo import _, api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 from ..logic import rules
@@ -135,6 +135,23 @@ class VmiAgreementLine(models.Model):
             )
         return super().write(vals)
 
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_supplier_stock(self):
+        """A product whose supplier still owns stock in the VMI location stays
+        in the agreement: its consumption must keep being recorded and billed."""
+        in_force = self.filtered(lambda ln: ln.agreement_id.state != "draft")
+        for line in in_force:
+            if line.qty_on_hand:
+                raise UserError(
+                    _(
+                        "%(product)s cannot be removed from %(agreement)s: the supplier still owns "
+                        "%(qty)s of it in the VMI location.",
+                        product=line.product_id.display_name,
+                        agreement=line.agreement_id.name,
+                        qty=line.qty_on_hand,
+                    )
+                )
+
     @api.depends("product_id")
     def _compute_product_uom_id(self):
         for line in self:
@@ -258,7 +275,8 @@ class VmiAgreementLine(models.Model):
 
         On hand counts the quants owned by the agreement's supplier in the VMI
         location (and its children); incoming counts the open receipt moves of
-        confirmed replenishments into it. Two ``_read_group`` in all.
+        confirmed replenishments into it (and its children). Two
+        ``_read_group`` and one location search in all.
         """
         lines = self.filtered(lambda ln: ln.location_id and ln.product_id)
         result = {line.id: (0.0, 0.0) for line in self}
@@ -284,7 +302,7 @@ class VmiAgreementLine(models.Model):
             .sudo()
             ._read_group(
                 [
-                    ("location_dest_id", "in", locations.ids),
+                    ("location_dest_id", "child_of", locations.ids),
                     ("product_id", "in", products.ids),
                     ("state", "not in", ("draft", "cancel", "done")),
                     ("location_id.usage", "not in", ("internal", "transit")),
@@ -309,12 +327,15 @@ class VmiAgreementLine(models.Model):
         on_hand_by_loc = defaultdict(float)
         for (loc_id, product_id, owner_id), qty in on_hand.items():
             on_hand_by_loc[parent_of.get(loc_id, loc_id), product_id, owner_id] += qty
+        incoming_by_loc = defaultdict(float)
+        for (loc_id, product_id), qty in incoming.items():
+            incoming_by_loc[parent_of.get(loc_id, loc_id), product_id] += qty
         for line in lines:
             product = line.product_id
             base_on_hand = on_hand_by_loc[
                 line.location_id.id, product.id, line.partner_id.commercial_partner_id.id
             ]
-            base_incoming = incoming[line.location_id.id, product.id]
+            base_incoming = incoming_by_loc[line.location_id.id, product.id]
             to_line_uom = product.uom_id._compute_quantity
             result[line.id] = (
                 to_line_uom(base_on_hand, line.product_uom_id, round=False),

@@ -359,7 +359,7 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         location = agreement.location_id
         self.assertEqual(location.usage, "internal")
         self.assertEqual(location.location_id, self.warehouse.view_location_id)
-        self.assertTrue(location.vmi_location)
+        self.assertFalse(location.vmi_location, "a draft agreement does not make it a VMI location yet")
         self.assertEqual(location.company_id, self.company)
         self.assertIn(self.supplier_b.name, location.name)
         self.assertNotIn(f"/{self.stock_location.id}/", location.parent_path)
@@ -378,6 +378,123 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         self.assertEqual(self.agreement.state, "draft")
         self.agreement.action_activate()
         self.assertEqual(self.agreement.state, "active")
+
+    def test_stock_location_cannot_be_vmi(self):
+        """The warehouse's stock location (or a parent) is refused as VMI location: it holds company stock."""
+        with self.assertRaisesMessage(ValidationError, "warehouse's own stock"):
+            self.draft.location_id = self.stock_location
+        with self.assertRaisesMessage(ValidationError, "warehouse's own stock"):
+            self.draft.location_id = (
+                self.warehouse.view_location_id.child_ids.filtered(lambda loc: loc == self.stock_location)
+                or self.stock_location
+            )
+        self.assertNotEqual(self.draft.location_id, self.stock_location)
+        self.assertFalse(self.stock_location.vmi_location)
+
+    def test_activation_refused_with_company_stock_in_location(self):
+        """A location holding company-owned stock cannot become a VMI location; nothing changes."""
+        shelf = self.env["stock.location"].create(
+            {"name": "Old shelf", "usage": "internal", "location_id": self.warehouse.view_location_id.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(self.product_2, shelf, 7)
+        agreement = self._create_agreement(
+            self.supplier_b, [(self.product_2, 5, 10, 3.0)], activate=False, location_id=shelf.id
+        )
+        with self.assertRaisesMessage(UserError, "holds company-owned stock"):
+            agreement.action_activate()
+        self.assertEqual(agreement.state, "draft")
+        self.assertFalse(shelf.vmi_location)
+
+    def test_location_flag_follows_agreements(self):
+        """Only active or closed agreements make their location VMI; its shelves follow."""
+        location = self.draft.location_id
+        self.assertFalse(location.vmi_location)
+        shelf = self.env["stock.location"].create(
+            {"name": "Bin", "usage": "internal", "location_id": location.id}
+        )
+        self.draft.action_activate()
+        self.assertTrue(location.vmi_root)
+        self.assertEqual(shelf.vmi_location_id, location)
+        self.draft.action_close()
+        self.assertTrue(shelf.vmi_location, "a closed agreement's stock is still the supplier's")
+
+    def test_signed_terms_locked(self):
+        """Supplier, location, company, warehouse and currency cannot change once the agreement is active."""
+        other_location = self.draft.location_id
+        for vals in (
+            {"partner_id": self.supplier_b.id},
+            {"location_id": other_location.id},
+            {
+                "currency_id": self.env.ref("base.EUR").id
+                if self.company.currency_id != self.env.ref("base.EUR")
+                else self.env.ref("base.USD").id
+            },
+        ):
+            with self.assertRaisesMessage(UserError, "is in force"):
+                self.agreement.write(vals)
+        self.assertEqual(self.agreement.partner_id, self.supplier)
+        self.assertEqual(self.agreement.location_id, self.vmi_location)
+        # rewriting the same value, and other fields, is fine
+        self.agreement.write({"partner_id": self.supplier.id, "adjust_tolerance": 15})
+        self.assertEqual(self.agreement.adjust_tolerance, 15)
+
+    def test_close_declines_open_proposals(self):
+        """Closing an agreement declines its open proposals."""
+        self._receive(45)
+        order = self.agreement._run_review()
+        self.assertEqual(order.vmi_state, "to_confirm")
+        self.agreement.action_close()
+        self.assertEqual(order.vmi_state, "declined")
+        self.assertEqual(order.state, "cancel")
+        with self.assertRaisesMessage(UserError, "Only active agreements can be closed"):
+            self.agreement.action_close()
+
+    def test_expired_agreement_not_reviewed(self):
+        """An agreement past its end date (or not yet started) proposes nothing."""
+        self._receive(45)
+        today = fields.Date.today()
+        self.agreement.write(
+            {"date_start": today - timedelta(days=30), "date_end": today - timedelta(days=1)}
+        )
+        self.agreement.next_review_date = today
+        self.env["vmi.agreement"]._cron_review()
+        self.assertFalse(self.agreement.purchase_ids)
+        self.agreement.write({"date_start": today + timedelta(days=1), "date_end": False})
+        self.assertFalse(self.agreement._run_review())
+        self.agreement.date_start = today
+        self.assertEqual(self.agreement._run_review().order_line.product_qty, 55)
+
+    def test_reset_to_draft_refused_with_supplier_stock(self):
+        """A closed agreement whose supplier still owns stock cannot go back to draft."""
+        self._receive(10)
+        self.agreement.action_close()
+        with self.assertRaisesMessage(UserError, "still has supplier-owned stock"):
+            self.agreement.action_reset_draft()
+        self.assertEqual(self.agreement.state, "closed")
+
+    def test_line_with_supplier_stock_cannot_be_removed(self):
+        """A product the supplier still owns stock of cannot be removed from an agreement in force."""
+        self._receive(10)
+        with self.assertRaisesMessage(UserError, "still owns"):
+            self.line.unlink()
+        self.assertTrue(self.line.exists())
+
+    def test_incoming_into_sublocation(self):
+        """Incoming also counts receipts aimed at a shelf of the VMI location."""
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf C", "usage": "internal", "location_id": self.vmi_location.id}
+        )
+        self._move(
+            self.product,
+            15,
+            self.supplier_location,
+            shelf,
+            owner=self.supplier,
+            picking_type=self.warehouse.in_type_id,
+            validate=False,
+        )
+        self.line.invalidate_recordset()
+        self.assertEqual(self.line.qty_incoming, 15)
 
     def test_unlink_only_draft(self):
         """Active and closed agreements cannot be deleted; a draft one can."""

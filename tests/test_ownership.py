@@ -170,6 +170,56 @@ class TestOwnership(VmiCommon):
         self.assertEqual(self._quants().owner_id, self.supplier)
         self.assertFalse(self._supplier_quants_outside_vmi())
 
+    def test_supplier_change_bills_each_supplier_its_own_units(self):
+        """After a change of supplier on one location, units of the old supplier are billed to it."""
+        self._receive(10)
+        self.agreement.action_close()
+        new = self._create_agreement(
+            self.supplier_b, [(self.product, 50, 100, 11.0)], location_id=self.vmi_location.id
+        )
+        self._receive(20, agreement=new)
+        self.assertEqual(
+            sorted(self._quants().mapped(lambda q: (q.owner_id.id, q.quantity))),
+            sorted([(self.supplier.id, 10.0), (self.supplier_b.id, 20.0)]),
+        )
+        # Units are drawn oldest first (the old supplier's), whoever the
+        # active agreement's supplier is: each unit is billed to its owner.
+        first = self._consume(8)
+        second = self._consume(6)
+        self.assertRecordValues(
+            self.Consumption.search([("move_id", "=", first.id)]),
+            [{"agreement_id": self.agreement.id, "quantity": 8.0, "price_unit": 12.5}],
+        )
+        self.assertEqual(
+            sorted(
+                self.Consumption.search([("move_id", "=", second.id)]).mapped(
+                    lambda c: (c.agreement_id.id, c.quantity, c.price_unit)
+                )
+            ),
+            sorted([(self.agreement.id, 2.0, 12.5), (new.id, 4.0, 11.0)]),
+        )
+        self.assertEqual(self._quants().filtered("quantity").owner_id, self.supplier_b)
+
+    def test_return_of_return_to_supplier_is_not_a_return_of_consumption(self):
+        """Undoing a return to the supplier is a receipt again, not a (credited) return of consumption."""
+        self._receive(30)
+        picking = self._picking(5, self.vmi_location, self.supplier_location)
+        self.assertFalse(self.Consumption.search([]))
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 5
+        back = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        back.move_ids.quantity = 5
+        back.move_ids.picked = True
+        back.button_validate()
+        self.assertEqual(back.state, "done")
+        self.assertFalse(self.Consumption.search([]), "no negative consumption: nothing was consumed")
+        self.assertEqual(self._quants().quantity, 30)
+        self.assertEqual(self._quants().owner_id, self.supplier)
+
     def test_consumption_to_production(self):
         """Drawing to production records the consumption and ends the supplier's ownership."""
         self._receive(30)
@@ -350,6 +400,16 @@ class TestOwnership(VmiCommon):
         # The returned units left the company's valuation.
         self.assertEqual(self.product.quantity_svl, 6)
         self.assertEqual(self.product.value_svl, 75.0)
+        # ... and the return's entry reverses the consumption's: stock input is debited back.
+        accounts = self.product.product_tmpl_id.get_product_accounts()
+        return_layer = self.Layer.search([("stock_move_id", "=", return_picking.move_ids.id)])
+        self.assertRecordValues(
+            return_layer.account_move_id.line_ids.sorted("debit"),
+            [
+                {"account_id": accounts["stock_valuation"].id, "debit": 0.0, "credit": 50.0},
+                {"account_id": accounts["stock_input"].id, "debit": 50.0, "credit": 0.0},
+            ],
+        )
 
     def test_return_to_supplier_is_not_consumption(self):
         """Sending stock back to the supplier is not consumption and is never billed."""

@@ -291,9 +291,10 @@ class TestSecurity(VmiCommon):
             )
         )
         agreement.action_create_location()
-        self.assertTrue(agreement.location_id.vmi_location)
+        self.assertTrue(agreement.location_id)
         agreement.action_activate()
         self.assertEqual(agreement.state, "active")
+        self.assertTrue(agreement.location_id.vmi_location)
         agreement.action_close()
         self.assertEqual(agreement.state, "closed")
 

@@ -20,7 +20,12 @@ class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
     vmi_agreement_id = fields.Many2one(
-        "vmi.agreement", string="VMI Agreement", readonly=True, copy=False, index="btree_not_null"
+        "vmi.agreement",
+        string="VMI Agreement",
+        readonly=True,
+        copy=False,
+        index="btree_not_null",
+        check_company=True,
     )
     vmi_state = fields.Selection(
         [
@@ -54,6 +59,13 @@ class PurchaseOrder(models.Model):
         }
     )
 
+    @api.constrains("company_id", "vmi_agreement_id")
+    def _check_vmi_agreement_company(self):
+        """A proposal belongs to its agreement's company. ``check_company``
+        alone only sets the field's domain: purchase orders do not check
+        their companies automatically (no ``_check_company_auto``)."""
+        self.filtered("vmi_agreement_id")._check_company(["vmi_agreement_id"])
+
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(
@@ -75,22 +87,26 @@ class PurchaseOrder(models.Model):
     # ------------------------------------------------------------------
     # Stock: VMI orders deliver into the VMI location, owned by the supplier
     # ------------------------------------------------------------------
+    # The agreement is read as superuser here: a purchase manager approving a
+    # VMI order (double validation) need not be a VMI user.
     def _get_destination_location(self):
         self.ensure_one()
-        if self.vmi_agreement_id.location_id:
-            return self.vmi_agreement_id.location_id.id
+        location = self.sudo().vmi_agreement_id.location_id
+        if location:
+            return location.id
         return super()._get_destination_location()
 
     def _get_final_location_record(self):
         self.ensure_one()
-        if self.vmi_agreement_id.location_id:
-            return self.vmi_agreement_id.location_id
+        location = self.sudo().vmi_agreement_id.location_id
+        if location:
+            return location.with_env(self.env)
         return super()._get_final_location_record()
 
     def _prepare_picking(self):
         vals = super()._prepare_picking()
         if self.vmi_agreement_id:
-            vals["owner_id"] = self.vmi_agreement_id.partner_id.id
+            vals["owner_id"] = self.sudo().vmi_agreement_id.partner_id.id
         return vals
 
     # ------------------------------------------------------------------
@@ -116,6 +132,13 @@ class PurchaseOrder(models.Model):
             )
         return super().button_confirm()
 
+    def button_approve(self, force=False):
+        """Double validation: the purchase manager's approval of a VMI order
+        (approved by the supplier, waiting "To Approve") still needs its
+        agreement in force."""
+        self.filtered("vmi_agreement_id")._vmi_check_agreement_in_force()
+        return super().button_approve(force=force)
+
     def button_draft(self):
         """A cancelled VMI proposal set back to draft waits for the supplier
         again: what the supplier confirmed before no longer holds."""
@@ -127,22 +150,66 @@ class PurchaseOrder(models.Model):
 
     def _vmi_check_supplier(self):
         """The current user must be the supplier of these proposals (one of
-        its contacts) or a VMI user of the company. Portal users reach this
-        method through RPC or the portal: record rules already restrict what
-        they can read; this also checks that they act for the right supplier."""
+        its contacts) or a VMI manager of the company recording the supplier's
+        answer (given by phone or chat). Portal users reach this method through
+        RPC or the portal: record rules already restrict what they can read;
+        this also checks that they act for the right supplier.
+
+        Returns whether the user acts on behalf of the supplier (internal
+        user): the action is then noted in the chatter."""
         self.check_access("read")
         user = self.env.user
         if not self:
-            return
+            return False
+        on_behalf = user._is_internal()
         for order in self:
             if not order.vmi_agreement_id:
                 raise UserError(_("%s is not a VMI proposal.", order.name))
-            if user._is_internal():
-                if not user.has_group("stock_vmi.group_vmi_user"):
-                    raise AccessError(_("Only VMI users can act on VMI proposals."))
+            if on_behalf:
+                if not user.has_group("stock_vmi.group_vmi_manager"):
+                    raise AccessError(_("Only VMI managers can record a supplier's answer on its behalf."))
                 continue
             if user.partner_id.commercial_partner_id != order.partner_id.commercial_partner_id:
                 raise AccessError(_("You can only act on the proposals made to your company."))
+        if on_behalf:
+            self.check_access("write")
+        return on_behalf
+
+    def _vmi_note_on_behalf(self, action):
+        """Internal note: ``action`` ("confirm", "adjust" or "decline") was
+        done by the current (internal) user on behalf of the supplier."""
+        user = self.env.user
+        for order in self:
+            values = {"supplier": order.partner_id.commercial_partner_id.display_name, "user": user.name}
+            if action == "confirm":
+                body = _("Confirmed on behalf of %(supplier)s by %(user)s.", **values)
+            elif action == "adjust":
+                body = _("Adjusted on behalf of %(supplier)s by %(user)s.", **values)
+            else:
+                body = _("Declined on behalf of %(supplier)s by %(user)s.", **values)
+            order.sudo().message_post(
+                body=body,
+                author_id=user.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _vmi_check_agreement_in_force(self):
+        """Refuse to confirm or approve a proposal whose agreement is no longer
+        in force: closed (or not active) or past its end date. Declining or
+        rejecting it stays possible."""
+        today = fields.Date.context_today(self)
+        for order in self:
+            agreement = order.sudo().vmi_agreement_id
+            if agreement.state != "active" or (agreement.date_end and agreement.date_end < today):
+                raise UserError(
+                    _(
+                        "Proposal %(order)s cannot be confirmed or approved: agreement "
+                        "%(agreement)s is no longer in force (closed or past its end date).",
+                        order=order.name,
+                        agreement=agreement.name,
+                    )
+                )
 
     def _vmi_check_state(self, states):
         for order in self:
@@ -158,9 +225,13 @@ class PurchaseOrder(models.Model):
                 )
 
     def action_vmi_supplier_confirm(self, note=None):
-        """Supplier: confirm the proposal as proposed. It is then approved."""
-        self._vmi_check_supplier()
+        """Supplier: confirm the proposal as proposed. It is then approved.
+        A VMI manager may record the supplier's confirmation on its behalf."""
+        on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
+        self._vmi_check_agreement_in_force()
+        if on_behalf:
+            self._vmi_note_on_behalf("confirm")
         orders = self.sudo()
         orders.write(self._vmi_confirmation_vals(note))
         orders._vmi_approve()
@@ -169,10 +240,12 @@ class PurchaseOrder(models.Model):
     def action_vmi_supplier_adjust(self, quantities=None, date_planned=None, note=None):
         """Supplier: change quantities (``{purchase line id: quantity}``) and/or
         the promised date. Within the agreement's tolerance the proposal is
-        approved at once; beyond it, it waits for the buyer."""
+        approved at once; beyond it, it waits for the buyer. A VMI manager may
+        record the supplier's adjustment on its behalf."""
         self.ensure_one()
-        self._vmi_check_supplier()
+        on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
+        self._vmi_check_agreement_in_force()
         quantities = quantities or {}
         order = self.sudo()
         lines_by_id = {line.id: line for line in order.order_line}
@@ -187,9 +260,13 @@ class PurchaseOrder(models.Model):
                 raise ValidationError(_("Quantities must be numbers."))
             line = lines_by_id.get(line_id)
             if not line:
-                raise ValidationError(_("Line %s is not part of proposal %s.", line_id, order.name))
+                raise ValidationError(
+                    _("Line %(line)s is not part of proposal %(order)s.", line=line_id, order=order.name)
+                )
             if qty < 0:
-                raise ValidationError(_("%s: a quantity cannot be negative.", line.product_id.display_name))
+                raise ValidationError(
+                    _("%(product)s: a quantity cannot be negative.", product=line.product_id.display_name)
+                )
             limit = max(line.vmi_proposed_qty, line.vmi_agreement_line_id.max_qty) * 10
             if qty > limit:
                 raise ValidationError(
@@ -215,6 +292,8 @@ class PurchaseOrder(models.Model):
         if date_planned:
             order.order_line.date_planned = date_planned
             order.date_planned = date_planned
+        if on_behalf:
+            order._vmi_note_on_behalf("adjust")
         vals = self._vmi_confirmation_vals(note)
         if within:
             order.write(vals)
@@ -224,20 +303,23 @@ class PurchaseOrder(models.Model):
             order.write(vals)
             order._vmi_notify_buyer(
                 _(
-                    "The supplier adjusted proposal %s beyond the agreed tolerance: "
+                    "The supplier adjusted proposal %(order)s beyond the agreed tolerance: "
                     "please approve or reject it.",
-                    order.name,
+                    order=order.name,
                 )
             )
         return True
 
     def action_vmi_supplier_decline(self, reason):
-        """Supplier: decline the proposal, with a reason. The RFQ is cancelled."""
-        self._vmi_check_supplier()
+        """Supplier: decline the proposal, with a reason. The RFQ is cancelled.
+        A VMI manager may record the supplier's decline on its behalf."""
+        on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
         reason = (reason or "").strip()
         if not reason:
             raise ValidationError(_("Please give a reason for declining the proposal."))
+        if on_behalf:
+            self._vmi_note_on_behalf("decline")
         orders = self.sudo()
         orders.write({"vmi_state": "declined", "vmi_decline_reason": reason})
         orders.button_cancel()
@@ -251,7 +333,10 @@ class PurchaseOrder(models.Model):
         """Buyer: approve a proposal that the supplier adjusted beyond tolerance."""
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
             raise AccessError(_("Only VMI users can approve VMI proposals."))
+        # Record rules (multi-company): what follows writes as superuser.
+        self.check_access("write")
         self._vmi_check_state(("to_approve",))
+        self._vmi_check_agreement_in_force()
         self._vmi_close_approval_activity(_("Approved"))
         self._vmi_approve()
         return True
@@ -260,6 +345,8 @@ class PurchaseOrder(models.Model):
         """Buyer: reject the supplier's adjustment; the proposal is cancelled."""
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
             raise AccessError(_("Only VMI users can reject VMI proposals."))
+        # Record rules (multi-company): what follows writes as superuser.
+        self.check_access("write")
         self._vmi_check_state(("to_approve", "to_confirm"))
         self._vmi_close_approval_activity(_("Rejected"))
         self.sudo().write({"vmi_state": "declined"})
@@ -281,7 +368,11 @@ class PurchaseOrder(models.Model):
 
     def _vmi_approve(self):
         """Approve and confirm: the purchase order is confirmed (receipt
-        created into the VMI location). Lines set to 0 are removed first."""
+        created into the VMI location). Lines set to 0 are removed first.
+
+        With the company's purchase double validation, an order above the
+        amount waits for a purchase manager ("To Approve"): it stays an open
+        proposal until then, and the buyer is told so."""
         zero = self.order_line.filtered(
             lambda ln: float_compare(ln.product_qty, 0, precision_rounding=ln.product_uom.rounding) <= 0
         )
@@ -296,7 +387,15 @@ class PurchaseOrder(models.Model):
         to_confirm.sudo().write({"vmi_state": "approved"})
         to_confirm.button_confirm()
         for order in to_confirm:
-            order._vmi_notify_buyer(_("Proposal %s was approved and confirmed.", order.name))
+            if order.state == "to approve":
+                message = _(
+                    "Proposal %(order)s was approved; the purchase order now waits for the purchase "
+                    "manager's approval before the receipt is created.",
+                    order=order.name,
+                )
+            else:
+                message = _("Proposal %(order)s was approved and confirmed.", order=order.name)
+            order._vmi_notify_buyer(message)
         return True
 
     def _vmi_notify_buyer(self, message):
@@ -338,4 +437,14 @@ class PurchaseOrder(models.Model):
 
     @api.model
     def _get_vmi_open_proposals_domain(self):
-        return [("vmi_state", "in", ("to_confirm", "to_approve"))]
+        """Proposals still open: waiting for the supplier or the buyer, or
+        approved but waiting for the purchase manager (double validation)."""
+        return [
+            "|",
+            "&",
+            ("vmi_state", "in", ("to_confirm", "to_approve")),
+            ("state", "!=", "cancel"),
+            "&",
+            ("vmi_state", "=", "approved"),
+            ("state", "=", "to approve"),
+        ]

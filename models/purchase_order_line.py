@@ -89,5 +89,6 @@ class PurchaseOrderLine(models.Model):
     def _prepare_stock_move_vals(self, picking, price_unit, product_uom_qty, product_uom):
         vals = super()._prepare_stock_move_vals(picking, price_unit, product_uom_qty, product_uom)
         if self.order_id.vmi_agreement_id:
-            vals["restrict_partner_id"] = self.order_id.vmi_agreement_id.partner_id.id
+            # As superuser: a purchase manager approving the order need not be a VMI user.
+            vals["restrict_partner_id"] = self.order_id.sudo().vmi_agreement_id.partner_id.id
         return vals

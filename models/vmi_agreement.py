@@ -334,10 +334,9 @@ class VmiAgreement(models.Model):
         if any(a.state != "active" for a in self):
             raise UserError(_("Only active agreements can be closed."))
         self.write({"state": "closed"})
-        open_orders = (
-            self.env["purchase.order"]
-            .sudo()
-            .search([("vmi_agreement_id", "in", self.ids), ("vmi_state", "in", ("to_confirm", "to_approve"))])
+        Order = self.env["purchase.order"].sudo()
+        open_orders = Order.search(
+            [("vmi_agreement_id", "in", self.ids), *Order._get_vmi_open_proposals_domain()]
         )
         if open_orders:
             open_orders.write({"vmi_state": "declined", "vmi_decline_reason": _("The agreement was closed.")})
@@ -562,14 +561,23 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_settle(self):
-        """Monthly settlement: agreements whose settlement day is today, or
-        whose settlement day of this month was missed (cron down that day)."""
-        today = fields.Date.context_today(self)
+        """Monthly settlement: bill each agreement's settlement day once that
+        day is over (the day after, up to the end of the settlement day), and
+        catch up the latest missed settlement day if the cron was down
+        (``rules.settlement_cutoff_due``). "Today" is read in the agreement's
+        settlement time zone (``vmi.consumption._get_settlement_tz``).
+
+        Each agreement settles in its own savepoint: one that fails is logged
+        and skipped, the others are billed."""
+        Consumption = self.env["vmi.consumption"]
         agreements = self.search([("state", "in", ("active", "closed"))])
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
         for agreement in agreements:
             cutoff = rules.settlement_cutoff_due(
-                today, agreement.settlement_day, agreement.last_settlement_date
+                Consumption._get_settlement_today(agreement),
+                agreement.settlement_day,
+                agreement.last_settlement_date,
+                agreement.date_start,
             )
             if not cutoff:
                 continue
@@ -578,13 +586,21 @@ class VmiAgreement(models.Model):
                     agreement._settle(cutoff)
             except UserError as e:
                 _logger.warning("VMI settlement of %s skipped: %s", agreement.name, e)
+            except Exception:
+                _logger.exception("VMI settlement of %s failed", agreement.name)
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
     def _settle(self, cutoff):
         """Settle the unbilled consumption of ``self`` up to ``cutoff`` (a date,
-        inclusive): one settlement and one draft vendor bill per agreement.
+        inclusive, ending at midnight in each agreement's settlement time zone):
+        one settlement and one draft vendor bill per agreement.
+
+        Only accountants (``account.group_account_invoice``) or the superuser
+        (the cron) settle. They only read settlements: the settlement records
+        are written here with ``sudo()``, while the vendor bill is created with
+        the caller's own rights (account access rules apply).
 
         Billing exactly once is enforced by the database: the agreement rows are
         locked first (``NOWAIT``: a concurrent settlement fails at once with a
@@ -592,10 +608,16 @@ class VmiAgreement(models.Model):
         with ``settlement_id IS NULL`` in the ``WHERE`` clause, so a row billed
         by a transaction that committed meanwhile is never billed again (under
         Odoo's REPEATABLE READ isolation the second transaction gets a
-        serialization error and rolls back whole).
+        serialization error and rolls back whole). A second run for the same
+        cut-off bills only what was recorded since (a second settlement).
         """
         if not self:
             return self.env["vmi.settlement"]
+        if not (self.env.is_superuser() or self.env.user.has_group("account.group_account_invoice")):
+            raise AccessError(
+                _("Only accountants (Invoicing: Billing) can settle VMI consumption into vendor bills.")
+            )
+        self.check_access("read")
         try:
             with self.env.cr.savepoint(flush=False):
                 self._lock_for_update(nowait=True)
@@ -603,41 +625,64 @@ class VmiAgreement(models.Model):
             raise UserError(
                 _("A settlement of these VMI agreements is already running; try again in a moment.")
             ) from e
-        cutoff_end = self.env["vmi.consumption"]._get_cutoff_end(cutoff)
-        self.env["vmi.consumption"].flush_model()
-        groups = self.env["vmi.consumption"]._read_group(
-            [
-                ("agreement_id", "in", self.ids),
-                ("settlement_id", "=", False),
-                ("date", "<", cutoff_end),
-            ],
-            ["agreement_id"],
-            ["id:array_agg"],
-        )
+        Consumption = self.env["vmi.consumption"]
+        ids_by_end = defaultdict(list)
+        for agreement in self:
+            ids_by_end[Consumption._get_cutoff_end(cutoff, agreement)].append(agreement.id)
+        Consumption.flush_model()
+        groups = []
+        for cutoff_end, agreement_ids in ids_by_end.items():  # one query per time zone
+            groups += Consumption._read_group(
+                [
+                    ("agreement_id", "in", agreement_ids),
+                    ("settlement_id", "=", False),
+                    ("date", "<", cutoff_end),
+                ],
+                ["agreement_id"],
+                ["id:array_agg"],
+            )
         settlements = self.env["vmi.settlement"]
         for agreement, consumption_ids in groups:
-            consumptions = self.env["vmi.consumption"].browse(consumption_ids)
-            settlement = self.env["vmi.settlement"].create(
-                agreement._prepare_settlement(cutoff, consumptions)
-            )
-            settlement._claim_consumptions(consumptions)
+            consumptions = Consumption.browse(consumption_ids)
+            # Settlements are read-only for accountants: only this method writes them.
+            settlement_sudo = settlements.sudo().create(agreement._prepare_settlement(cutoff, consumptions))
+            settlement_sudo._claim_consumptions(consumptions)
+            settlement = settlement_sudo.sudo(False)
             settlement._create_bill()
             settlements |= settlement
         # Accountants settle without the right to edit agreements. An earlier
-        # cut-off never moves the date back (the cron would settle today again).
+        # cut-off never moves the date back (the cron would settle it again).
         self.filtered(lambda a: not a.last_settlement_date or a.last_settlement_date < cutoff).sudo().write(
             {"last_settlement_date": cutoff}
         )
         return settlements
 
     def _prepare_settlement(self, cutoff, consumptions):
-        """Extension point: values of the settlement of ``consumptions``."""
+        """Extension point: values of the settlement of ``consumptions``.
+
+        The period ends on ``cutoff`` and starts the day after the previous
+        cut-off (the last settlement date before ``cutoff``), so periods never
+        overlap: unbilled consumption dated before that (a backdated move, or
+        consumption released by a cancelled settlement) is billed here all the
+        same, without moving the start back. Only the first settlement of an
+        agreement starts at its earliest consumption when that is before the
+        regular period (settlement day of the previous month + 1).
+        """
         self.ensure_one()
-        start, end = rules.settlement_period(cutoff, self.settlement_day)
-        if self.last_settlement_date and self.last_settlement_date >= start:
-            start = self.last_settlement_date + timedelta(days=1)
-        first = fields.Datetime.context_timestamp(self, min(consumptions.mapped("date"))).date()
-        start = min(start, first)
+        previous = self.last_settlement_date
+        if not previous or previous >= cutoff:
+            # A supplementary run for an already settled cut-off: the period
+            # follows the last settlement before it, if any.
+            previous = max(
+                (s.date_to for s in self.settlement_ids if s.date_to < cutoff),
+                default=False,
+            )
+        if previous:
+            start = previous + timedelta(days=1)
+        else:
+            start = rules.settlement_period(cutoff, self.settlement_day)[0]
+            first = self.env["vmi.consumption"]._get_settlement_date(self, min(consumptions.mapped("date")))
+            start = min(start, first)
         totals = defaultdict(float)
         for consumption in consumptions:
             key = (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
@@ -660,7 +705,7 @@ class VmiAgreement(models.Model):
         return {
             "agreement_id": self.id,
             "date_from": start,
-            "date_to": end,
+            "date_to": cutoff,
             "line_ids": line_vals,
         }
 

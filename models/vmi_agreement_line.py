@@ -376,7 +376,9 @@ class VmiAgreementLine(models.Model):
 
     def _get_open_proposal_line_ids(self):
         """Agreement lines that already have an open proposal (waiting for the
-        supplier or the buyer): they are not proposed again."""
+        supplier or the buyer, or approved but waiting for the purchase
+        manager's approval under double validation: no receipt yet, so not
+        incoming either): they are not proposed again."""
         if not self:
             return set()
         groups = (
@@ -385,8 +387,11 @@ class VmiAgreementLine(models.Model):
             ._read_group(
                 [
                     ("vmi_agreement_line_id", "in", self.ids),
-                    ("order_id.vmi_state", "in", ("to_confirm", "to_approve")),
-                    ("order_id.state", "not in", ("cancel",)),
+                    (
+                        "order_id",
+                        "any",
+                        self.env["purchase.order"]._get_vmi_open_proposals_domain(),
+                    ),
                 ],
                 ["vmi_agreement_line_id"],
             )

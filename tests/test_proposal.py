@@ -1,8 +1,11 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import datetime, time, timedelta
+from unittest.mock import patch
 
-from odoo import fields
+from lxml import etree
+
+from odoo import Command, fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
@@ -42,6 +45,25 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
 
     def _approval_activity(self):
         return self.order.activity_ids.filtered(lambda a: a.summary == "Approve VMI proposal")
+
+    def _on_behalf_notes(self, verb, user=None):
+        """Internal notes "<verb> on behalf of <supplier> by <user>" on the proposal."""
+        user = user or self.buyer
+        text = f"{verb} on behalf of {self.supplier.name} by {user.name}"
+        return self.order.message_ids.filtered(
+            lambda m: text in (m.body or "") and m.subtype_id == self.env.ref("mail.mt_note")
+        )
+
+    def _other_company_vmi_user(self):
+        """A VMI manager of a second company, with access to that company only."""
+        company_b = self.env["res.company"].create({"name": "VMI Other Company"})
+        return new_test_user(
+            self.env,
+            login="vmi_other_company_buyer",
+            groups="stock_vmi.group_vmi_manager,base.group_user",
+            company_id=company_b.id,
+            company_ids=[Command.set(company_b.ids)],
+        )
 
     # ------------------------------------------------------------------
     # Supplier confirms
@@ -202,6 +224,7 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
         wizard.action_decline()
         self.assertEqual(self.order.vmi_state, "declined")
         self.assertEqual(self.order.vmi_decline_reason, "Told by phone: plant closed")
+        self.assertEqual(len(self._on_behalf_notes("Declined")), 1)
 
     # ------------------------------------------------------------------
     # Access
@@ -273,6 +296,154 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
         # Ordinary edits of the RFQ remain possible.
         as_buyer.write({"partner_ref": "SUP-REF-1"})
         self.assertEqual(self.order.partner_ref, "SUP-REF-1")
+
+    def test_vmi_user_cannot_act_for_supplier(self):
+        """Only a VMI manager records a supplier's answer: a VMI user gets an AccessError."""
+        vmi_user = new_test_user(
+            self.env, login="vmi_plain_user", groups="stock_vmi.group_vmi_user,base.group_user"
+        )
+        as_user = self.order.with_user(vmi_user)
+        with self.assertRaises(AccessError):
+            as_user.action_vmi_supplier_confirm()
+        with self.assertRaises(AccessError):
+            as_user.action_vmi_supplier_adjust({self.po_line.id: 56})
+        with self.assertRaises(AccessError):
+            as_user.action_vmi_supplier_decline("Told by phone")
+        with self.assertRaises(AccessError):
+            self.env["vmi.proposal.decline.wizard"].with_user(vmi_user).create(
+                {"purchase_id": self.order.id, "reason": "Told by phone"}
+            ).action_decline()
+        self._assert_unchanged()
+        self.assertFalse(self.order.message_ids.filtered(lambda m: "on behalf of" in (m.body or "")))
+
+    def test_manager_confirms_on_behalf_of_supplier(self):
+        """A VMI manager confirms for the supplier (told by phone); a note records who did it."""
+        self.order.with_user(self.buyer).action_vmi_supplier_confirm()
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order.state, "purchase")
+        self.assertEqual(self.order.vmi_confirmed_by, self.buyer)
+        note = self._on_behalf_notes("Confirmed")
+        self.assertEqual(len(note), 1)
+        self.assertEqual(note.author_id, self.buyer.partner_id)
+
+    def test_manager_adjusts_on_behalf_of_supplier(self):
+        """A VMI manager adjusts for the supplier; a note records who did it."""
+        self.order.with_user(self.buyer).action_vmi_supplier_adjust({self.po_line.id: 70})
+        self.assertEqual(self.order.vmi_state, "to_approve")
+        self.assertEqual(self.po_line.product_qty, 70)
+        self.assertEqual(len(self._on_behalf_notes("Adjusted")), 1)
+
+    def test_supplier_answer_no_on_behalf_note(self):
+        """The supplier answering itself (portal) leaves no "on behalf of" note."""
+        self._as_supplier().action_vmi_supplier_confirm()
+        self.assertFalse(self.order.message_ids.filtered(lambda m: "on behalf of" in (m.body or "")))
+
+    def test_buyer_of_other_company_cannot_approve_or_reject(self):
+        """A VMI manager of another company can neither approve nor reject the adjustment (record rules)."""
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 70})
+        other = self._other_company_vmi_user()
+        # Refused by the explicit access check, before anything is done (as
+        # superuser) - not only later by a failing write.
+        for method in ("action_vmi_buyer_approve", "action_vmi_buyer_reject"):
+            with self.subTest(method=method):
+                with (
+                    patch.object(type(self.order), "_vmi_check_state", autospec=True) as check_state,
+                    self.assertRaises(AccessError),
+                ):
+                    getattr(self.order.with_user(other), method)()
+                self.assertFalse(check_state.called, "refused before anything else")
+                self._assert_unchanged(qty=70, vmi_state="to_approve")
+
+    def test_agreement_of_other_company_refused(self):
+        """A purchase order of one company cannot point to another company's agreement."""
+        company_b = self.env["res.company"].create({"name": "VMI Other Company"})
+        with self.assertRaisesMessage(UserError, "Incompatible companies"):
+            self.env["purchase.order"].create(
+                {
+                    "partner_id": self.supplier.id,
+                    "company_id": company_b.id,
+                    "vmi_agreement_id": self.agreement.id,
+                }
+            )
+
+    def test_supplier_buttons_for_managers_only(self):
+        """The back-office "Supplier Confirmed/Declined" buttons are shown to VMI managers only;
+        "Supplier Confirmed" asks for confirmation."""
+        vmi_user = new_test_user(
+            self.env, login="vmi_plain_user", groups="stock_vmi.group_vmi_user,base.group_user"
+        )
+
+        def buttons(user):
+            arch = self.env["purchase.order"].with_user(user).get_view(view_type="form")["arch"]
+            tree = etree.fromstring(arch)
+            return {
+                name: tree.xpath(f"//button[@string='{name}']")
+                for name in ("Supplier Confirmed", "Supplier Declined", "Approve Adjustment")
+            }
+
+        as_user = buttons(vmi_user)
+        self.assertFalse(as_user["Supplier Confirmed"])
+        self.assertFalse(as_user["Supplier Declined"])
+        self.assertTrue(as_user["Approve Adjustment"])
+        as_manager = buttons(self.buyer)
+        self.assertTrue(as_manager["Supplier Declined"])
+        (confirm,) = as_manager["Supplier Confirmed"]
+        self.assertIn("supplier", confirm.get("confirm", "").lower())
+
+    # ------------------------------------------------------------------
+    # Closed or expired agreement
+    # ------------------------------------------------------------------
+    def _assert_inactive_agreement_blocks(self, deactivate, reactivate):
+        """While the agreement is not active, its proposal can be neither
+        confirmed, nor adjusted, nor approved; it can still be rejected."""
+        deactivate()
+        with self.assertRaisesMessage(UserError, "no longer in force"):
+            self._as_supplier().action_vmi_supplier_confirm()
+        with self.assertRaisesMessage(UserError, "no longer in force"):
+            self.order.with_user(self.buyer).action_vmi_supplier_confirm()
+        with self.assertRaisesMessage(UserError, "no longer in force"):
+            self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 56})
+        self._assert_unchanged()
+        reactivate()
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 70})
+        deactivate()
+        with self.assertRaisesMessage(UserError, "no longer in force"):
+            self.order.with_user(self.buyer).action_vmi_buyer_approve()
+        self._assert_unchanged(qty=70, vmi_state="to_approve")
+        self.order.with_user(self.buyer).action_vmi_buyer_reject()
+        self.assertEqual(self.order.state, "cancel")
+
+    def test_closed_agreement_blocks_confirmation(self):
+        """A closed agreement's open proposal is neither confirmed, adjusted nor approved."""
+        # Written directly: closing through action_close may also decline the
+        # open proposals; this checks the guard itself.
+        self._assert_inactive_agreement_blocks(
+            lambda: self.agreement.write({"state": "closed"}),
+            lambda: self.agreement.write({"state": "active"}),
+        )
+
+    def test_closed_agreement_blocks_purchase_manager_approval(self):
+        """Double validation: the purchase manager cannot approve a VMI order once its agreement is closed."""
+        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 100.0})
+        self._as_supplier().action_vmi_supplier_confirm()
+        self.assertEqual(self.order.state, "to approve")
+        manager = new_test_user(
+            self.env, login="vmi_purchase_manager", groups="purchase.group_purchase_manager,base.group_user"
+        )
+        self.agreement.write({"state": "closed"})
+        with self.assertRaisesMessage(UserError, "no longer in force"):
+            self.order.with_user(manager).button_approve()
+        self._assert_unchanged(vmi_state="approved", state="to approve")
+        self.assertFalse(self.order.picking_ids)
+
+    def test_expired_agreement_blocks_confirmation(self):
+        """Past the agreement's end date, its open proposal is neither confirmed, adjusted nor approved."""
+        today = fields.Date.context_today(self.agreement)
+        self.agreement.date_start = today - timedelta(days=30)
+        self._assert_inactive_agreement_blocks(
+            lambda: self.agreement.write({"date_end": today - timedelta(days=1)}),
+            lambda: self.agreement.write({"date_end": today}),
+        )
 
     def test_internal_user_without_vmi_group_cannot_act(self):
         """A purchase user outside the VMI group cannot confirm for the supplier."""

@@ -6,7 +6,7 @@ from unittest.mock import patch
 
 from odoo import Command, fields
 from odoo.exceptions import UserError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import VmiCommon
 
@@ -207,6 +207,40 @@ class TestReorder(VmiCommon):
         order_2 = self.agreement._run_review()
         self.assertEqual(len(order_2), 1)
         self.assertEqual(order_2.order_line.product_qty, 100)
+
+    def test_proposal_waiting_for_purchase_manager_not_proposed_again(self):
+        """Double validation: an approved proposal above the amount waits for the purchase manager.
+
+        It stays open (the next review proposes nothing), the buyer is told it
+        waits for the manager, and the manager's approval creates the receipt
+        into the VMI location, owned by the supplier."""
+        self.company.write({"po_double_validation": "two_step", "po_double_validation_amount": 100.0})
+        self._receive(45)
+        order = self.agreement._run_review()
+        self.assertGreater(order.amount_total, 100.0)
+        order.with_user(self.portal_user).action_vmi_supplier_confirm()
+        self.assertEqual(order.vmi_state, "approved")
+        self.assertEqual(order.state, "to approve")
+        self.assertFalse(order.picking_ids)
+        buyer_messages = order.message_ids.filtered(lambda m: self.buyer.partner_id in m.partner_ids)
+        self.assertTrue(
+            any("purchase manager" in m.body for m in buyer_messages), buyer_messages.mapped("body")
+        )
+        self.assertFalse(any("approved and confirmed" in m.body for m in buyer_messages))
+        self.assertFalse(self.agreement._run_review(), "the proposal waiting for approval is still open")
+        self.assertEqual(len(self.agreement.purchase_ids), 1)
+
+        manager = new_test_user(
+            self.env, login="vmi_purchase_manager", groups="purchase.group_purchase_manager,base.group_user"
+        )
+        order.with_user(manager).button_approve()
+        self.assertEqual(order.state, "purchase")
+        picking = order.picking_ids
+        self.assertEqual(len(picking), 1)
+        self.assertEqual(picking.location_dest_id, self.vmi_location)
+        self.assertEqual(picking.owner_id, self.supplier)
+        self.assertEqual(picking.move_ids.product_uom_qty, 55)
+        self.assertFalse(self.agreement._run_review(), "45 on hand + 55 incoming is not below 50")
 
     # ------------------------------------------------------------------
     # The proposal

@@ -117,10 +117,11 @@ class TestSecurity(VmiCommon):
             "vmi.agreement": ("rwcu", "r", "r", "", "r"),
             "vmi.agreement.line": ("rwcu", "r", "r", "", "r"),
             "vmi.consumption": ("r", "r", "r", "r", "r"),
-            "vmi.settlement": ("r", "r", "rwc", "", "r"),
-            "vmi.settlement.line": ("r", "r", "rwc", "", "r"),
+            # Settlements are written by ``_settle`` only (sudo): accountants read.
+            "vmi.settlement": ("r", "r", "r", "", "r"),
+            "vmi.settlement.line": ("r", "r", "r", "", "r"),
             "vmi.settlement.wizard": ("", "", "rwcu", "", ""),
-            "vmi.proposal.decline.wizard": ("rwcu", "rwcu", "", "", ""),
+            "vmi.proposal.decline.wizard": ("rwcu", "", "", "", ""),
         }
         users = (self.buyer, self.vmi_user, self.accountant, self.stock_user, self.portal_user)
         for model, rights in expected.items():
@@ -297,6 +298,37 @@ class TestSecurity(VmiCommon):
         self.assertTrue(agreement.location_id.vmi_location)
         agreement.action_close()
         self.assertEqual(agreement.state, "closed")
+
+    def test_accountant_cannot_forge_settlements(self):
+        """An accountant cannot change, create or delete settlements over RPC: only ``_settle`` does."""
+        line = self.settlement_a.line_ids.with_user(self.accountant)
+        with self.assertRaises(AccessError):
+            line.write({"quantity": 1000})
+        with self.assertRaises(AccessError):
+            self.settlement_a.with_user(self.accountant).write({"state": "draft"})
+        with self.assertRaises(AccessError):
+            self.env["vmi.settlement.line"].with_user(self.accountant).create(
+                {
+                    "settlement_id": self.settlement_a.id,
+                    "product_id": self.product.id,
+                    "uom_id": self.uom_unit.id,
+                    "quantity": 1000,
+                    "price_unit": 12.5,
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.env["vmi.settlement"].with_user(self.accountant).create(
+                {
+                    "agreement_id": self.agreement.id,
+                    "date_from": fields.Date.today() - timedelta(days=60),
+                    "date_to": fields.Date.today() - timedelta(days=31),
+                }
+            )
+        with self.assertRaises(AccessError):
+            self.settlement_a.line_ids.with_user(self.accountant).unlink()
+        self.settlement_a.invalidate_recordset()
+        self.assertEqual(self.settlement_a.line_ids.quantity, 10)
+        self.assertEqual(len(self.settlement_a.line_ids), 1)
 
     def test_vmi_user_posts_on_agreement(self):
         """A VMI user without write access can still discuss an agreement in its chatter."""

@@ -121,20 +121,31 @@ def is_settlement_day(day, settlement_day):
     return day == due_settlement_day(day.year, day.month, settlement_day)
 
 
-def settlement_cutoff_due(today, settlement_day, last_settlement=None):
-    """Cut-off date the monthly settlement cron should bill today, or None.
+def settlement_cutoff_due(today, settlement_day, last_settlement=None, date_start=None):
+    """Cut-off date the monthly settlement cron should bill on ``today``, or None.
 
-    On the settlement day, the cut-off is today. If the cron missed this
-    month's settlement day (server down), an agreement that was settled before
-    catches up on the next run with that day as cut-off. An agreement never
-    settled waits for its settlement day.
+    A settlement day is billed once it is over: the cut-off is the latest
+    settlement date strictly before ``today`` (the day after the 25th bills up to
+    the end of the 25th, so nothing consumed on the 25th waits for the next
+    bill). It is due only if it is after ``last_settlement`` (the last cut-off
+    billed) and, when given, not before the agreement's ``date_start``. A cron
+    that missed one or more settlement days catches up with the latest missed
+    date only (its bill covers everything unbilled up to that date).
+
+    >>> settlement_cutoff_due(date(2026, 11, 26), 25, date(2026, 10, 25))
+    datetime.date(2026, 11, 25)
+    >>> settlement_cutoff_due(date(2026, 11, 25), 25, date(2026, 10, 25)) is None
+    True
     """
     due = due_settlement_day(today.year, today.month, settlement_day)
-    if due > today or (last_settlement and last_settlement >= due):
+    if due >= today:
+        previous_month = add_months(date(today.year, today.month, 1), -1)
+        due = due_settlement_day(previous_month.year, previous_month.month, settlement_day)
+    if last_settlement and last_settlement >= due:
         return None
-    if due == today or last_settlement:
-        return due
-    return None
+    if date_start and due < date_start:
+        return None
+    return due
 
 
 def settlement_period(cutoff, settlement_day):

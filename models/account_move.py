@@ -1,6 +1,43 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
+
+
+class _SettlementCancelToken:
+    """Marker that lets ``vmi.settlement.action_cancel`` delete or cancel the
+    bill of a settlement it cancels (see ``settlement_cancel_context``).
+
+    It is set in the context in Python, just before the call, and checked by
+    identity. A client's context arrives as JSON: it can carry the key, with
+    any JSON value, but never this object, so no RPC call can bypass the block.
+    """
+
+    __slots__ = ()
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self
+
+    def __repr__(self):
+        return "<VMI settlement cancel>"
+
+
+_SETTLEMENT_CANCEL_KEY = "_vmi_settlement_cancel"
+_SETTLEMENT_CANCEL = _SettlementCancelToken()
+
+
+def settlement_cancel_context():
+    """Context values that ``vmi.settlement.action_cancel`` (only) sets to
+    delete or cancel its settlements and their bills."""
+    return {_SETTLEMENT_CANCEL_KEY: _SETTLEMENT_CANCEL}
+
+
+def is_settlement_cancel(env):
+    """True when ``env`` was set by ``vmi.settlement.action_cancel``."""
+    return env.context.get(_SETTLEMENT_CANCEL_KEY) is _SETTLEMENT_CANCEL
 
 
 class AccountMove(models.Model):
@@ -9,6 +46,33 @@ class AccountMove(models.Model):
     vmi_settlement_id = fields.Many2one(
         "vmi.settlement", string="VMI Settlement", readonly=True, copy=False, index="btree_not_null"
     )
+
+    def _vmi_check_settlement_bill(self):
+        """Refuse to delete or cancel the bill of a VMI settlement: its
+        consumption would stay claimed by a settlement that bills nothing.
+        ``vmi.settlement.action_cancel`` releases the consumption and may."""
+        if is_settlement_cancel(self.env):
+            return
+        bills = self.filtered("vmi_settlement_id")
+        if bills:
+            raise UserError(
+                _(
+                    "%(bills)s bills VMI consumption (settlement %(settlements)s). Cancel the "
+                    "settlement instead (Cancel on the settlement): it deletes its draft bill and "
+                    "releases the consumption for the next settlement. A posted bill is corrected "
+                    "with a credit note.",
+                    bills=", ".join(bills.mapped("display_name")),
+                    settlements=", ".join(bills.vmi_settlement_id.sudo().mapped("name")),
+                )
+            )
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_vmi_settlement(self):
+        self._vmi_check_settlement_bill()
+
+    def button_cancel(self):
+        self._vmi_check_settlement_bill()
+        return super().button_cancel()
 
 
 class AccountMoveLine(models.Model):

@@ -78,11 +78,39 @@ class VmiConsumption(models.Model):
         for rec in self:
             rec.billed = bool(rec.settlement_id)
 
+    # ------------------------------------------------------------------
+    # Settlement days: one fixed time zone per agreement
+    # ------------------------------------------------------------------
     @api.model
-    def _get_cutoff_end(self, cutoff):
+    def _get_settlement_tz(self, agreement):
+        """Time zone in which the settlement days of ``agreement`` are read:
+        its company's (``company.partner_id.tz``), else its responsible
+        user's, else UTC. Never the current user's: the cron runs as
+        OdooBot, and every accountant must get the same cut-off."""
+        agreement = agreement.sudo()
+        name = agreement.company_id.partner_id.tz or agreement.user_id.tz or "UTC"
+        try:
+            return pytz.timezone(name)
+        except pytz.UnknownTimeZoneError:
+            return pytz.utc
+
+    @api.model
+    def _get_settlement_today(self, agreement):
+        """Today's date in the settlement time zone of ``agreement``."""
+        now = pytz.utc.localize(fields.Datetime.now())
+        return now.astimezone(self._get_settlement_tz(agreement)).date()
+
+    @api.model
+    def _get_settlement_date(self, agreement, value):
+        """Date, in the settlement time zone of ``agreement``, of ``value`` (a
+        naive UTC datetime such as ``date``)."""
+        return pytz.utc.localize(value).astimezone(self._get_settlement_tz(agreement)).date()
+
+    @api.model
+    def _get_cutoff_end(self, cutoff, agreement):
         """End of the cut-off date ``cutoff`` (exclusive), as a naive UTC
         datetime to compare with ``date``: midnight after ``cutoff`` in the
-        user's time zone, as ``fields.Date.context_today`` reads "today"."""
-        tz = pytz.timezone(self.env.context.get("tz") or self.env.user.tz or "UTC")
+        settlement time zone of ``agreement`` (``_get_settlement_tz``)."""
+        tz = self._get_settlement_tz(agreement)
         end = tz.localize(datetime.combine(cutoff + timedelta(days=1), time.min))
         return end.astimezone(pytz.utc).replace(tzinfo=None)

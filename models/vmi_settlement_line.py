@@ -9,12 +9,13 @@ class VmiSettlementLine(models.Model):
     _name = "vmi.settlement.line"
     _description = "VMI Settlement Line"
     _order = "settlement_id, id"
+    _check_company_auto = True
 
     settlement_id = fields.Many2one("vmi.settlement", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="settlement_id.company_id", store=True)
     partner_id = fields.Many2one(related="settlement_id.partner_id", store=True)
     currency_id = fields.Many2one(related="settlement_id.currency_id")
-    product_id = fields.Many2one("product.product", required=True, readonly=True)
+    product_id = fields.Many2one("product.product", required=True, readonly=True, check_company=True)
     uom_id = fields.Many2one("uom.uom", string="Unit", required=True, readonly=True)
     quantity = fields.Float(digits="Product Unit of Measure", readonly=True)
     price_unit = fields.Float(string="Agreed Price", digits="Product Price", readonly=True)
@@ -30,10 +31,12 @@ class VmiSettlementLine(models.Model):
     def _prepare_bill_line(self, sign=1, fiscal_position=None):
         """Extension point: values of the vendor bill line of this settlement
         line (``sign`` is -1 on a refund, whose quantities are positive). The
-        product's vendor taxes are mapped by the bill's ``fiscal_position``."""
+        product's vendor taxes of the company (a branch's own, else its
+        parent's: ``_filter_taxes_by_company``, never both) are mapped by the
+        bill's ``fiscal_position``."""
         self.ensure_one()
         product = self.product_id.with_company(self.company_id)
-        taxes = product.supplier_taxes_id.filtered(lambda t: t.company_id in self.company_id.parent_ids)
+        taxes = product.supplier_taxes_id._filter_taxes_by_company(self.company_id)
         if fiscal_position:
             taxes = fiscal_position.map_tax(taxes)
         return {

@@ -65,16 +65,26 @@ class TestRules(BaseCase):
         self.assertFalse(rules.is_settlement_day(date(2026, 2, 27), 31))
 
     def test_settlement_cutoff_due(self):
-        self.assertEqual(rules.settlement_cutoff_due(date(2026, 11, 25), 25), date(2026, 11, 25))
-        self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 24), 25, date(2026, 10, 25)))
-        # already settled this month
-        self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 25), 25, date(2026, 11, 25)))
-        # missed the 25th: catch up with the 25th as cut-off
-        self.assertEqual(
-            rules.settlement_cutoff_due(date(2026, 11, 27), 25, date(2026, 10, 25)), date(2026, 11, 25)
-        )
-        # never settled: only on the day
-        self.assertIsNone(rules.settlement_cutoff_due(date(2026, 11, 27), 25))
+        due = rules.settlement_cutoff_due
+        # the 25th is billed once it is over: not on the day, on the 26th
+        self.assertIsNone(due(date(2026, 11, 25), 25, date(2026, 10, 25)))
+        self.assertEqual(due(date(2026, 11, 26), 25, date(2026, 10, 25)), date(2026, 11, 25))
+        # already settled up to the 25th
+        self.assertIsNone(due(date(2026, 11, 26), 25, date(2026, 11, 25)))
+        self.assertIsNone(due(date(2026, 12, 3), 25, date(2026, 11, 25)))
+        # cron down on the 26th: the next run catches up with the 25th
+        self.assertEqual(due(date(2026, 11, 30), 25, date(2026, 10, 25)), date(2026, 11, 25))
+        # months missed: only the latest missed settlement date
+        self.assertEqual(due(date(2027, 1, 10), 25, date(2026, 10, 25)), date(2026, 12, 25))
+        # never settled: the latest settlement date, unless before the start date
+        self.assertEqual(due(date(2026, 11, 27), 25), date(2026, 11, 25))
+        self.assertEqual(due(date(2026, 11, 27), 25, None, date(2026, 11, 25)), date(2026, 11, 25))
+        self.assertIsNone(due(date(2026, 11, 27), 25, None, date(2026, 11, 26)))
+        self.assertEqual(due(date(2026, 11, 24), 25, None, date(2026, 1, 1)), date(2026, 10, 25))
+        # across the year, and settlement day 31 in February (the 28th)
+        self.assertEqual(due(date(2026, 1, 5), 25), date(2025, 12, 25))
+        self.assertIsNone(due(date(2026, 2, 28), 31, date(2026, 1, 31)))
+        self.assertEqual(due(date(2026, 3, 1), 31, date(2026, 1, 31)), date(2026, 2, 28))
 
     def test_monthly_average(self):
         self.assertEqual(rules.monthly_average(240, 3), 80)

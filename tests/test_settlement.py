@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from contextlib import contextmanager
 from datetime import date, datetime
+from unittest.mock import patch
 
 from psycopg2 import errors as pg_errors
 
@@ -38,6 +39,9 @@ class TestSettlement(VmiCommon):
         cls.agreement_b = cls._create_agreement(
             cls.supplier_b, [(cls.product_2, 10, 100, 30.0)], settlement_day=10
         )
+        # The tests run in March 2026 (freeze_time); the cron bills only
+        # settlement dates from the start date on.
+        (cls.agreement | cls.agreement_b).date_start = date(2026, 1, 1)
 
     def setUp(self):
         super().setUp()
@@ -67,6 +71,31 @@ class TestSettlement(VmiCommon):
 
     def _bill_lines(self, bill):
         return {line.product_id: line for line in bill.invoice_line_ids}
+
+    def _cron_on(self, when):
+        with freeze_time(when):
+            self.env["vmi.agreement"]._cron_settle()
+
+    def _record_consumption(self, when, qty, agreement=None, product=None):
+        """A consumption row recorded late with an earlier date (a backdated move)."""
+        agreement = agreement or self.agreement
+        line = agreement.line_ids.filtered(lambda ln: ln.product_id == (product or self.product))
+        return (
+            self.env["vmi.consumption"]
+            .sudo()
+            .create(
+                {
+                    "date": when,
+                    "agreement_id": agreement.id,
+                    "agreement_line_id": line.id,
+                    "product_id": line.product_id.id,
+                    "quantity": qty,
+                    "uom_id": line.product_uom_id.id,
+                    "price_unit": line.price_unit,
+                    "origin": "late",
+                }
+            )
+        )
 
     # ------------------------------------------------------------------
     # Settlement contents
@@ -172,15 +201,37 @@ class TestSettlement(VmiCommon):
             1,
         )
 
-    def test_cutoff_ends_at_midnight_in_user_timezone(self):
-        """The cut-off date ends at midnight in the accountant's time zone, not in UTC."""
-        self.accountant.tz = "Asia/Shanghai"
+    def _assert_cutoff_in_shanghai(self):
         in_time = self._consume_on("2026-03-25 15:30:00", 10)  # 23:30 on the 25th in Shanghai
         too_late = self._consume_on("2026-03-25 16:30:00", 7)  # 00:30 on the 26th in Shanghai
         settlement = self._settle_on("2026-03-26 02:00:00", CUTOFF)
         self.assertEqual(settlement.bill_id.invoice_line_ids.quantity, 10)
         consumptions = self.env["vmi.consumption"].search([("move_id", "in", (in_time | too_late).ids)])
         self.assertEqual(consumptions.filtered("settlement_id").move_id, in_time)
+
+    def test_cutoff_ends_at_midnight_in_company_timezone(self):
+        """The cut-off date ends at midnight in the company's time zone, whoever settles."""
+        self.company.partner_id.tz = "Asia/Shanghai"
+        self.buyer.tz = "Europe/Paris"
+        self.accountant.tz = "America/New_York"  # 12:30 on the 25th in New York: not counted
+        self._assert_cutoff_in_shanghai()
+
+    def test_cutoff_timezone_falls_back_to_responsible(self):
+        """Without a company time zone, the agreement's responsible user's time zone counts."""
+        self.company.partner_id.tz = False
+        self.buyer.tz = "Asia/Shanghai"
+        self.accountant.tz = "America/New_York"
+        self._assert_cutoff_in_shanghai()
+
+    def test_cron_reads_today_in_company_timezone(self):
+        """The cron's "today" is the company's, not OdooBot's: the 25th is over at midnight in Shanghai."""
+        self.company.partner_id.tz = "Asia/Shanghai"
+        self._consume_on("2026-03-20 10:00:00", 10)
+        self._cron_on("2026-03-25 15:00:00")  # 23:00 on the 25th in Shanghai
+        self.assertFalse(self.agreement.settlement_ids)
+        self._cron_on("2026-03-25 16:30:00")  # 00:30 on the 26th in Shanghai
+        self.assertEqual(self.agreement.settlement_ids.date_to, CUTOFF)
+        self.assertEqual(self.agreement.settlement_ids.bill_id.invoice_date, CUTOFF)
 
     def test_vendor_taxes_follow_fiscal_position(self):
         """The supplier's fiscal position maps the product's vendor taxes on the bill."""
@@ -199,6 +250,107 @@ class TestSettlement(VmiCommon):
         self.assertEqual(bill.fiscal_position_id, fiscal_position)
         self.assertEqual(bill.invoice_line_ids.tax_ids, tax_exempt)
         self.assertEqual(bill.amount_tax, 0.0)
+
+    def test_branch_bills_its_own_taxes(self):
+        """In a branch, the bill takes the branch's vendor taxes, not the parent's as well."""
+        branch = self.env["res.company"].create(
+            {
+                "name": "VMI Branch",
+                "parent_id": self.company.id,
+                "country_id": self.company.country_id.id,
+                "account_fiscal_country_id": self.tax.country_id.id,
+            }
+        )
+        self.env.user.company_ids |= branch
+        branch_tax = self.env["account.tax"].create(
+            {
+                "name": "VMI branch tax 5%",
+                "amount": 5.0,
+                "type_tax_use": "purchase",
+                "company_id": branch.id,
+                "tax_group_id": self.tax.tax_group_id.id,
+                "country_id": self.tax.country_id.id,
+            }
+        )
+        self.product.supplier_taxes_id = self.tax | branch_tax
+        warehouse = self.env["stock.warehouse"].search([("company_id", "=", branch.id)], limit=1)
+        agreement = (
+            self.env["vmi.agreement"]
+            .with_company(branch)
+            .create(
+                {
+                    "partner_id": self.supplier.id,
+                    "company_id": branch.id,
+                    "warehouse_id": warehouse.id,
+                    "date_start": date(2026, 1, 1),
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "reorder_point": 5,
+                                "max_qty": 10,
+                                "price_unit": 12.5,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        agreement.action_create_location()
+        agreement.action_activate()
+        settlement = (
+            self.env["vmi.settlement"]
+            .sudo()
+            .create(
+                {
+                    "agreement_id": agreement.id,
+                    "date_from": date(2026, 2, 26),
+                    "date_to": CUTOFF,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": self.product.id,
+                                "uom_id": self.uom_unit.id,
+                                "quantity": 4,
+                                "price_unit": 12.5,
+                            }
+                        )
+                    ],
+                }
+            )
+        )
+        self.assertEqual(settlement.company_id, branch)
+        bill_line = settlement.line_ids._prepare_bill_line()
+        self.assertEqual(bill_line["tax_ids"], [Command.set(branch_tax.ids)])
+        # A branch without taxes of its own takes its parent's.
+        self.product.supplier_taxes_id = self.tax
+        bill_line = settlement.line_ids._prepare_bill_line()
+        self.assertEqual(bill_line["tax_ids"], [Command.set(self.tax.ids)])
+
+    def test_settlement_line_product_company(self):
+        """A settlement line's product belongs to the settlement's company (or to none)."""
+        company_2 = self.env["res.company"].create({"name": "VMI other company"})
+        product = self.env["product.product"].create(
+            {"name": "Other company's bearing", "company_id": company_2.id}
+        )
+        with self.assertRaisesRegex(UserError, "ncompatib"):
+            self.env["vmi.settlement"].sudo().create(
+                {
+                    "agreement_id": self.agreement.id,
+                    "date_from": date(2026, 2, 26),
+                    "date_to": CUTOFF,
+                    "line_ids": [
+                        Command.create(
+                            {
+                                "product_id": product.id,
+                                "uom_id": self.uom_unit.id,
+                                "quantity": 1,
+                                "price_unit": 1,
+                            }
+                        )
+                    ],
+                }
+            )
 
     # ------------------------------------------------------------------
     # Returns
@@ -264,35 +416,122 @@ class TestSettlement(VmiCommon):
         self.assertEqual(settlement.bill_id.amount_untaxed, 6 * 13.0 - 4 * 12.5)
 
     # ------------------------------------------------------------------
+    # Cancel
+    # ------------------------------------------------------------------
+    def test_bill_cannot_be_deleted_or_cancelled(self):
+        """A settlement's bill cannot be deleted nor cancelled on its own, even with a forged context key."""
+        move = self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        bill = settlement.bill_id.with_user(self.accountant)
+        for context in ({}, {"_vmi_settlement_cancel": True}, {"_vmi_settlement_cancel": "1"}):
+            with self.subTest(context=context):
+                with self.assertRaisesRegex(UserError, "Cancel the settlement instead"):
+                    bill.with_context(**context).unlink()
+                with self.assertRaisesRegex(UserError, "Cancel the settlement instead"):
+                    bill.with_context(**context).button_cancel()
+        self.assertEqual(bill.state, "draft")
+        self.assertEqual(settlement.bill_id, bill)
+        consumption = self.env["vmi.consumption"].search([("move_id", "=", move.id)])
+        self.assertEqual(consumption.settlement_id, settlement)
+
+    def test_cancel_settlement_releases_consumption(self):
+        """Cancelling a settlement deletes it and its draft bill; the next settlement bills again."""
+        self._consume_on("2026-02-20 10:00:00", 5)
+        february = self._settle_on("2026-02-26 09:00:00", date(2026, 2, 25))
+        move = self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        bill, lines = settlement.bill_id, settlement.line_ids
+        consumption = self.env["vmi.consumption"].search([("move_id", "=", move.id)])
+        with freeze_time("2026-03-27 09:00:00"):
+            settlement.with_user(self.accountant).action_cancel()
+        self.assertFalse(settlement.exists())
+        self.assertFalse(lines.exists())
+        self.assertFalse(bill.exists())
+        self.assertRecordValues(
+            consumption, [{"settlement_id": False, "settlement_line_id": False, "billed": False}]
+        )
+        self.assertTrue(february.exists())
+        self.assertEqual(self.agreement.last_settlement_date, date(2026, 2, 25))
+        self.assertIn(f"{self.agreement.name}/2026-03", self.agreement.message_ids[0].body)
+        # The cron's next run bills it again, with the same period.
+        self._cron_on("2026-03-28 01:00:00")
+        again = self.agreement.settlement_ids - february
+        self.assertRecordValues(again, [{"date_from": date(2026, 2, 26), "date_to": CUTOFF}])
+        self.assertEqual(again.bill_id.invoice_line_ids.quantity, 10)
+        self.assertEqual(consumption.settlement_id, again)
+
+    def test_cancel_posted_bill_refused(self):
+        """A settlement whose bill is posted cannot be cancelled: a credit note corrects it."""
+        self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        settlement.bill_id.action_post()
+        with self.assertRaisesRegex(UserError, "credit note"):
+            settlement.with_user(self.accountant).action_cancel()
+        with self.assertRaisesRegex(UserError, "Cancel the settlement instead"):
+            settlement.bill_id.with_user(self.accountant).button_cancel()
+        self.assertTrue(settlement.exists())
+        self.assertEqual(settlement.bill_id.state, "posted")
+        self.assertTrue(all(settlement.consumption_ids.mapped("billed")))
+
+    def test_cancel_settlement_bill_posted_once(self):
+        """A draft bill that was posted once keeps its number: it is cancelled, not deleted."""
+        move = self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        bill = settlement.bill_id
+        bill.action_post()
+        bill.button_draft()
+        settlement.with_user(self.accountant).action_cancel()
+        self.assertFalse(settlement.exists())
+        self.assertRecordValues(bill, [{"state": "cancel", "vmi_settlement_id": False}])
+        self.assertFalse(self.env["vmi.consumption"].search([("move_id", "=", move.id)]).settlement_id)
+
+    def test_cancel_settlement_needs_accountant(self):
+        """A VMI user cannot cancel a settlement."""
+        self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.buyer).action_cancel()
+        self.assertTrue(settlement.bill_id.exists())
+
+    # ------------------------------------------------------------------
     # Cron
     # ------------------------------------------------------------------
-    def test_cron_settles_on_settlement_day_once(self):
-        """The cron bills agreements whose settlement day is today, once a day."""
+    def test_cron_settles_day_after_settlement_day_once(self):
+        """The cron bills a settlement day once it is over (the day after), up to its end, once."""
         self._consume_on("2026-03-05 10:00:00", 10)
         self._consume_on("2026-03-05 10:00:00", 2, product=self.product_2, agreement=self.agreement_b)
-        with freeze_time("2026-03-25 09:00:00"):
-            self.env["vmi.agreement"]._cron_settle()
-        self.assertEqual(len(self.agreement.settlement_ids), 1)
-        self.assertEqual(self.agreement.last_settlement_date, CUTOFF)
-        self.assertFalse(self.agreement_b.settlement_ids, "agreement B settles on the 10th")
-
-        later = self._consume_on("2026-03-25 11:00:00", 3)
-        with freeze_time("2026-03-25 13:00:00"):
-            self.env["vmi.agreement"]._cron_settle()
-        self.assertEqual(len(self.agreement.settlement_ids), 1, "already settled today")
-        self.assertFalse(self.env["vmi.consumption"].search([("move_id", "=", later.id)]).settlement_id)
-
-        with freeze_time("2026-04-10 09:00:00"):
-            self.env["vmi.agreement"]._cron_settle()
-        self.assertEqual(len(self.agreement_b.settlement_ids), 1)
+        self._cron_on("2026-03-25 09:00:00")
+        self.assertFalse(self.agreement.settlement_ids, "the 25th is not over")
+        self.assertEqual(len(self.agreement_b.settlement_ids), 1, "agreement B's 10th is over")
+        self.assertEqual(self.agreement_b.settlement_ids.date_to, date(2026, 3, 10))
         self.assertEqual(self.agreement_b.settlement_ids.bill_id.invoice_line_ids.quantity, 2)
-        self.assertEqual(len(self.agreement.settlement_ids), 1, "agreement A waits for the 25th")
+
+        later = self._consume_on("2026-03-25 22:00:00", 3)
+        self._cron_on("2026-03-26 01:00:00")
+        settlement = self.agreement.settlement_ids
+        self.assertEqual(len(settlement), 1)
+        self.assertEqual(self.agreement.last_settlement_date, CUTOFF)
+        self.assertRecordValues(settlement, [{"date_from": date(2026, 2, 26), "date_to": CUTOFF}])
+        self.assertEqual(settlement.bill_id.invoice_date, CUTOFF)
+        self.assertEqual(settlement.bill_id.invoice_line_ids.quantity, 13, "the whole 25th is billed")
+        self.assertEqual(
+            self.env["vmi.consumption"].search([("move_id", "=", later.id)]).settlement_id, settlement
+        )
+
+        self._consume_on("2026-03-26 11:00:00", 4)
+        self._cron_on("2026-03-26 13:00:00")
+        self.assertEqual(len(self.agreement.settlement_ids), 1, "already settled up to the 25th")
+        self.assertEqual(len(self.agreement_b.settlement_ids), 1)
+        self._cron_on("2026-04-26 01:00:00")
+        april = self.agreement.settlement_ids.sorted("date_to")[-1]
+        self.assertRecordValues(april, [{"date_from": date(2026, 3, 26), "date_to": date(2026, 4, 25)}])
+        self.assertEqual(april.bill_id.invoice_line_ids.quantity, 4)
 
     def test_cron_catches_up_missed_settlement_day(self):
-        """If the cron missed the 25th, its next run bills up to the 25th, once."""
+        """If the cron missed the day after the 25th, its next run bills up to the 25th, once;
+        after missed months, up to the latest missed 25th."""
         self._consume_on("2026-02-20 10:00:00", 5)
-        with freeze_time("2026-02-25 09:00:00"):
-            self.env["vmi.agreement"]._cron_settle()
+        self._cron_on("2026-02-26 09:00:00")
         self._consume_on("2026-03-20 10:00:00", 10)
         self._consume_on("2026-03-26 10:00:00", 3)
         with freeze_time("2026-03-27 09:00:00"):
@@ -300,9 +539,34 @@ class TestSettlement(VmiCommon):
             self.env["vmi.agreement"]._cron_settle()
         settlements = self.agreement.settlement_ids.sorted("date_to")
         self.assertEqual(len(settlements), 2)
-        self.assertEqual(settlements[-1].date_to, CUTOFF)
+        self.assertRecordValues(
+            settlements,
+            [
+                {"date_from": date(2026, 1, 26), "date_to": date(2026, 2, 25)},
+                {"date_from": date(2026, 2, 26), "date_to": CUTOFF},
+            ],
+        )
         self.assertEqual(
             settlements[-1].bill_id.invoice_line_ids.quantity, 10, "the 26th is after the cut-off"
+        )
+        # The cron is down from April to June: its next run bills up to 25 May.
+        self._consume_on("2026-05-20 10:00:00", 4)
+        self._cron_on("2026-06-03 09:00:00")
+        last = self.agreement.settlement_ids.sorted("date_to")[-1]
+        self.assertEqual(len(self.agreement.settlement_ids), 3)
+        self.assertRecordValues(last, [{"date_from": date(2026, 3, 26), "date_to": date(2026, 5, 25)}])
+        self.assertEqual(last.bill_id.invoice_line_ids.quantity, 7)
+
+    def test_cron_waits_for_start_date(self):
+        """The cron bills no settlement date before the agreement's start date."""
+        self.agreement.date_start = date(2026, 3, 26)
+        self._consume_on("2026-03-20 10:00:00", 10)
+        self._cron_on("2026-04-10 09:00:00")
+        self.assertFalse(self.agreement.settlement_ids)
+        self.assertFalse(self.agreement.last_settlement_date)
+        self._cron_on("2026-04-26 09:00:00")
+        self.assertRecordValues(
+            self.agreement.settlement_ids, [{"date_from": date(2026, 3, 20), "date_to": date(2026, 4, 25)}]
         )
 
     def test_earlier_cutoff_keeps_last_settlement_date(self):
@@ -312,9 +576,96 @@ class TestSettlement(VmiCommon):
         self._consume_on("2026-03-25 11:00:00", 2)
         self.assertFalse(self._settle_on("2026-03-25 12:00:00", date(2026, 3, 20)))
         self.assertEqual(self.agreement.last_settlement_date, CUTOFF)
-        with freeze_time("2026-03-25 14:00:00"):
-            self.env["vmi.agreement"]._cron_settle()
+        self._cron_on("2026-03-26 09:00:00")
         self.assertEqual(len(self.agreement.settlement_ids), 1)
+        # What was consumed after the early run goes on the next bill, whose
+        # period is not pulled back over the previous one.
+        self._cron_on("2026-04-26 09:00:00")
+        april = self.agreement.settlement_ids.sorted("date_to")[-1]
+        self.assertRecordValues(april, [{"date_from": date(2026, 3, 26), "date_to": date(2026, 4, 25)}])
+        self.assertEqual(april.bill_id.invoice_line_ids.quantity, 2)
+
+    def test_second_run_same_cutoff_bills_new_consumption(self):
+        """Consumption recorded after a settlement, dated before its cut-off, is billed by a
+        second run for the same cut-off: a second settlement, no database error."""
+        self._consume_on("2026-03-20 10:00:00", 10)
+        first = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        late = self._record_consumption("2026-03-24 10:00:00", 6)
+        with freeze_time("2026-03-26 15:00:00"):
+            wizard = (
+                self.env["vmi.settlement.wizard"]
+                .with_user(self.accountant)
+                .create({"agreement_ids": [Command.set(self.agreement.ids)], "cutoff_date": CUTOFF})
+            )
+            action = wizard.action_settle()
+        second = self.env["vmi.settlement"].search(action["domain"])
+        self.assertEqual(len(second), 1)
+        self.assertNotEqual(second, first)
+        self.assertEqual(second.date_to, CUTOFF)
+        self.assertEqual(late.settlement_id, second)
+        self.assertEqual(second.bill_id.invoice_line_ids.quantity, 6)
+        self.assertEqual(first.name, f"{self.agreement.name}/2026-03")
+        self.assertEqual(second.name, f"{self.agreement.name}/2026-03-2")
+
+    def test_date_from_not_pulled_back(self):
+        """Backdated unbilled consumption is billed by the next settlement, whose period still
+        starts the day after the previous cut-off."""
+        self._consume_on("2026-03-20 10:00:00", 10)
+        self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        late = self._record_consumption("2026-03-10 10:00:00", 6)
+        self._consume_on("2026-04-10 10:00:00", 1)
+        settlement = self._settle_on("2026-04-26 09:00:00", date(2026, 4, 25))
+        self.assertRecordValues(settlement, [{"date_from": date(2026, 3, 26), "date_to": date(2026, 4, 25)}])
+        self.assertEqual(late.settlement_id, settlement)
+        self.assertEqual(settlement.bill_id.invoice_line_ids.quantity, 7)
+
+    def test_first_settlement_starts_at_earliest_consumption(self):
+        """The first settlement of an agreement covers its earliest consumption."""
+        self._consume_on("2026-01-10 10:00:00", 3)
+        self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        self.assertRecordValues(settlement, [{"date_from": date(2026, 1, 10), "date_to": CUTOFF}])
+        self.assertEqual(settlement.bill_id.invoice_line_ids.quantity, 13)
+
+    def test_name_is_language_neutral(self):
+        """The settlement's name is the agreement and the cut-off month, whatever the language."""
+        self.env["res.lang"]._activate_lang("fr_FR")
+        self.accountant.lang = "fr_FR"
+        self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        self.assertEqual(settlement.name, f"{self.agreement.name}/2026-03")
+        self.assertIn("2026-02-26", settlement.bill_id.ref)
+
+    def test_cron_failure_does_not_stop_others(self):
+        """An agreement whose settlement fails is rolled back and logged; the others are billed."""
+        self._consume_on("2026-03-05 10:00:00", 10)
+        self._consume_on("2026-03-05 10:00:00", 2, product=self.product_2, agreement=self.agreement_b)
+        both = self.agreement | self.agreement_b
+        Agreement = type(self.env["vmi.agreement"])
+        settle = Agreement._settle
+        failed = self.env["vmi.agreement"]
+
+        def settle_then_fail(agreements, cutoff):
+            nonlocal failed
+            result = settle(agreements, cutoff)
+            if agreements in both and not failed:
+                failed = agreements
+                raise ValueError("unexpected failure")
+            return result
+
+        with (
+            patch.object(Agreement, "_settle", settle_then_fail),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "ERROR") as logs,
+        ):
+            self._cron_on("2026-03-26 09:00:00")
+        self.assertIn("unexpected failure", "\n".join(logs.output))
+        self.assertEqual(len(failed), 1)
+        other = both - failed
+        self.assertFalse(failed.settlement_ids, "the failed settlement is rolled back")
+        self.assertFalse(failed.consumption_ids.settlement_id)
+        self.assertFalse(failed.last_settlement_date)
+        self.assertEqual(len(other.settlement_ids), 1)
+        self.assertTrue(other.settlement_ids.bill_id)
 
     # ------------------------------------------------------------------
     # Rights and checks
@@ -327,7 +678,7 @@ class TestSettlement(VmiCommon):
                 self.env["vmi.settlement.wizard"].with_user(self.buyer).create(
                     {"agreement_ids": [Command.set(self.agreement.ids)], "cutoff_date": CUTOFF}
                 )
-            with self.assertRaises(AccessError):
+            with self.assertRaisesRegex(AccessError, "Only accountants"):
                 self.agreement.with_user(self.buyer)._settle(CUTOFF)
         self.assertFalse(self.agreement.settlement_ids)
         self.assertFalse(self.agreement.consumption_ids.settlement_id)

@@ -5,7 +5,8 @@ from odoo.exceptions import UserError
 
 
 class VmiSettlementWizard(models.TransientModel):
-    """Accountants: bill the consumption of agreements up to a cut-off date."""
+    """Accountants: bill the consumption of agreements up to a cut-off date
+    (any date up to today; the cron bills each settlement day once it is over)."""
 
     _name = "vmi.settlement.wizard"
     _description = "Settle VMI Consumption"
@@ -27,7 +28,10 @@ class VmiSettlementWizard(models.TransientModel):
 
     def action_settle(self):
         self.ensure_one()
-        if self.cutoff_date > fields.Date.context_today(self):
+        # Any cut-off up to today, "today" read in each agreement's settlement
+        # time zone (the one its cut-off day ends in).
+        Consumption = self.env["vmi.consumption"]
+        if any(self.cutoff_date > Consumption._get_settlement_today(a) for a in self.agreement_ids):
             raise UserError(_("The cut-off date cannot be in the future."))
         if any(a.state == "draft" for a in self.agreement_ids):
             raise UserError(_("Draft agreements have no consumption to settle."))

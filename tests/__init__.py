@@ -6,3 +6,4 @@ from . import test_proposal
 from . import test_ownership
 from . import test_settlement
 from . import test_security
+from . import test_i18n

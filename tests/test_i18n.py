@@ -1,0 +1,84 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.exceptions import UserError, ValidationError
+from odoo.tests import tagged
+
+from .common import VmiCommon
+
+
+@tagged("post_install", "-at_install")
+class TestTranslations(VmiCommon):
+    """Errors reach the plant's buyers and its suppliers in their language.
+
+    Odoo 18 reads the translations of Python strings (``_()``) straight from
+    the module's ``i18n/<lang>.po`` files (``code_translations``): activating
+    the language is enough, nothing is imported into the database. Terms of
+    the data (selection labels, mail template) are imported like a language
+    install does.
+    """
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        cls.env["res.lang"]._activate_lang("zh_CN")
+        (cls.buyer | cls.portal_user).write({"lang": "zh_CN"})
+
+    def _as(self, records, user):
+        """``records`` as ``user``, with the context the web client sends for
+        that user (its language)."""
+        context = self.env["res.users"].with_user(user).context_get()
+        self.assertEqual(context["lang"], "zh_CN")
+        return records.with_user(user).with_context(**context)
+
+    def _error(self, exception, func, *args):
+        with self.assertRaises(exception) as cm:
+            func(*args)
+        return str(cm.exception)
+
+    def test_activate_without_products(self):
+        """An agreement without products cannot be activated: the buyer is
+        told so in Chinese, with the agreement's reference filled in."""
+        agreement = self._create_agreement(self.supplier_b, [], activate=False)
+        message = self._error(ValidationError, self._as(agreement, self.buyer).action_activate)
+        self.assertEqual(message, f"协议 {agreement.name} 须至少包含一个产品才能启用。")
+        self.assertNotIn("needs at least one product", message)
+        self.assertEqual(agreement.state, "draft")
+        # An English-speaking user still reads the original.
+        message = self._error(ValidationError, agreement.with_context(lang="en_US").action_activate)
+        self.assertIn("needs at least one product before it can be activated", message)
+
+    def test_decline_without_reason(self):
+        """The supplier declining a proposal from the portal without a reason
+        is asked for one in Chinese; the proposal stays waiting for it."""
+        self._receive(45)
+        order = self.agreement._run_review()
+        as_supplier = self._as(order, self.portal_user)
+        for reason in ("", "   "):
+            with self.subTest(reason=reason):
+                message = self._error(ValidationError, as_supplier.action_vmi_supplier_decline, reason)
+                self.assertEqual(message, "请填写拒绝该补货建议的原因。")
+                self.assertNotIn("give a reason", message)
+        self.assertEqual(order.vmi_state, "to_confirm")
+
+    def test_state_label_and_template(self):
+        """Once the module's terms are loaded (as a language install does),
+        the status named in an error and the proposal email are Chinese too."""
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"])
+        self._receive(45)
+        order = self.agreement._run_review()
+        as_supplier = self._as(order, self.portal_user)
+        as_supplier.action_vmi_supplier_decline("6205 轴承下周才有货")
+        self.assertEqual(order.vmi_state, "declined")
+        message = self._error(UserError, as_supplier.action_vmi_supplier_decline, "再次拒绝")
+        self.assertEqual(message, f"补货建议 {order.name} 的状态为“已拒绝”：已不能再修改。")
+
+        template = self.env.ref("stock_vmi.mail_template_vmi_proposal").with_context(lang="zh_CN")
+        self.assertEqual(
+            template._render_field("subject", order.ids)[order.id],
+            f"{order.company_id.name}：VMI 补货建议 {order.name} 待确认",
+        )
+        body = str(template._render_field("body_html", order.ids)[order.id])
+        self.assertIn("尊敬的", body)
+        self.assertIn(self.agreement.name, body)
+        self.assertIn("请确认该补货建议", body)
+        self.assertNotIn("Please confirm it", body)

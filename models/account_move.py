@@ -40,12 +40,66 @@ def is_settlement_cancel(env):
     return env.context.get(_SETTLEMENT_CANCEL_KEY) is _SETTLEMENT_CANCEL
 
 
+_SETTLEMENT_LINK_KEY = "_vmi_settlement_link"
+_SETTLEMENT_LINK = _SettlementCancelToken()
+
+
+def settlement_link_context():
+    """Context values that ``vmi.settlement._create_bill`` (only) sets to
+    create a bill linked to its settlement, with the accountant's own rights."""
+    return {_SETTLEMENT_LINK_KEY: _SETTLEMENT_LINK}
+
+
+def _check_settlement_link_write(env):
+    """The links between bills and VMI settlements are written by the
+    settlement (``vmi.settlement._create_bill``, as superuser) and its
+    cancellation only: an accountant unlinking a bill could then delete it and
+    leave its consumption claimed by a settlement that bills nothing."""
+    if not (env.su or is_settlement_cancel(env) or env.context.get(_SETTLEMENT_LINK_KEY) is _SETTLEMENT_LINK):
+        raise UserError(_("The link between a vendor bill and its VMI settlement cannot be changed by hand."))
+
+
 class AccountMove(models.Model):
     _inherit = "account.move"
 
     vmi_settlement_id = fields.Many2one(
         "vmi.settlement", string="VMI Settlement", readonly=True, copy=False, index="btree_not_null"
     )
+    vmi_settlement_cancelled = fields.Boolean(
+        string="Cancelled VMI Settlement",
+        readonly=True,
+        copy=False,
+        help="This bill belonged to a VMI settlement that was cancelled: its consumption is billed "
+        "again by a later settlement, so this bill can never be posted again.",
+    )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("vmi_settlement_id") for vals in vals_list):
+            _check_settlement_link_write(self.env)
+        for vals in vals_list:
+            for command in vals.get("invoice_line_ids", []) + vals.get("line_ids", []):
+                values = command[2] if isinstance(command, (list, tuple)) and len(command) > 2 else None
+                if isinstance(values, dict) and values.get("vmi_settlement_line_id"):
+                    _check_settlement_link_write(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "vmi_settlement_id" in vals or "vmi_settlement_cancelled" in vals:
+            _check_settlement_link_write(self.env)
+        return super().write(vals)
+
+    def button_draft(self):
+        cancelled = self.filtered("vmi_settlement_cancelled")
+        if cancelled:
+            raise UserError(
+                _(
+                    "%(bills)s belonged to a cancelled VMI settlement whose consumption is billed again: "
+                    "it cannot be reset to draft.",
+                    bills=", ".join(cancelled.mapped("display_name")),
+                )
+            )
+        return super().button_draft()
 
     def _vmi_check_settlement_bill(self):
         """Refuse to delete or cancel the bill of a VMI settlement: its
@@ -81,3 +135,14 @@ class AccountMoveLine(models.Model):
     vmi_settlement_line_id = fields.Many2one(
         "vmi.settlement.line", readonly=True, copy=False, index="btree_not_null"
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if any(vals.get("vmi_settlement_line_id") for vals in vals_list):
+            _check_settlement_link_write(self.env)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if "vmi_settlement_line_id" in vals:
+            _check_settlement_link_write(self.env)
+        return super().write(vals)

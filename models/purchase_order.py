@@ -142,6 +142,7 @@ class PurchaseOrder(models.Model):
     def button_draft(self):
         """A cancelled VMI proposal set back to draft waits for the supplier
         again: what the supplier confirmed before no longer holds."""
+        self.filtered("vmi_agreement_id")._vmi_check_agreement_in_force()
         res = super().button_draft()
         self.filtered("vmi_agreement_id").sudo().write(
             {"vmi_state": "to_confirm", "vmi_confirmed_by": False, "vmi_confirmed_date": False}

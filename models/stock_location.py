@@ -1,6 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import UserError
 
 
 class StockLocation(models.Model):
@@ -33,6 +34,26 @@ class StockLocation(models.Model):
         "VMI location or one of its sub-locations (shelves, bins).",
     )
     vmi_agreement_ids = fields.One2many("vmi.agreement", "location_id", string="VMI Agreements")
+
+    def write(self, vals):
+        """A location holding stock cannot move into or out of a VMI location's
+        tree: supplier-owned stock would leave VMI unbilled, or company stock
+        would become the supplier's."""
+        if "location_id" in vals:
+            new_parent = self.browse(vals["location_id"])
+            crossing = self.filtered(
+                lambda loc: not loc.vmi_root and loc.vmi_location_id != new_parent.vmi_location_id
+            )
+            if crossing and self.env["stock.quant"].sudo().search_count(
+                [("location_id", "child_of", crossing.ids), ("quantity", "!=", 0)], limit=1
+            ):
+                raise UserError(
+                    _(
+                        "%s holds stock: it cannot be moved into or out of a VMI location. Empty it first.",
+                        crossing[0].display_name,
+                    )
+                )
+        return super().write(vals)
 
     @api.depends("vmi_agreement_ids.state")
     def _compute_vmi_root(self):

@@ -91,12 +91,13 @@ class StockMoveLine(models.Model):
             set((relevant.location_id | relevant.location_dest_id).vmi_location_id.ids),
             set(relevant.product_id.ids),
         )
-        dest_owner = relevant._vmi_prepare_owners(line_map)
+        returned = relevant._vmi_get_returned_consumptions()
+        dest_owner = relevant._vmi_prepare_owners(line_map, returned)
         res = super(StockMoveLine, self.with_context(vmi_dest_owner=dest_owner))._action_done()
-        relevant.exists()._vmi_record_consumption(line_map)
+        relevant.exists()._vmi_record_consumption(line_map, returned)
         return res
 
-    def _vmi_prepare_owners(self, line_map):
+    def _vmi_prepare_owners(self, line_map, returned):
         """Check what may enter VMI locations and set owners before the quants
         move. Returns ``{move line id: owner}`` of the destination quants."""
         dest_owner = {}
@@ -104,54 +105,9 @@ class StockMoveLine(models.Model):
         Partner = self.env["res.partner"]
         for ml in self:
             if ml._vmi_is_entry():
-                owner = ml.owner_id or ml.move_id.restrict_partner_id
-                from_supplier = ml.location_id.usage == "supplier"
-                line = (
-                    from_supplier and owner and ml._vmi_line(line_map, ml.location_dest_id, owner)
-                ) or ml._vmi_line(line_map, ml.location_dest_id)
-                if not line:
-                    raise UserError(
-                        _(
-                            "%(product)s cannot enter VMI location %(location)s: no active VMI "
-                            "agreement covers it there.",
-                            product=ml.product_id.display_name,
-                            location=ml.location_dest_id.display_name,
-                        )
-                    )
-                supplier = line.partner_id
-                if ml.location_id.usage == "supplier":
-                    # The receipt's owner: set on the line (picking owner) or
-                    # declared by the move.
-                    if owner and owner.commercial_partner_id != supplier.commercial_partner_id:
-                        raise UserError(
-                            _(
-                                "%(product)s owned by %(owner)s cannot enter VMI location %(location)s: "
-                                "only stock owned by %(supplier)s can.",
-                                product=ml.product_id.display_name,
-                                owner=owner.display_name,
-                                location=ml.location_dest_id.display_name,
-                                supplier=supplier.display_name,
-                            )
-                        )
-                    if ml.owner_id != supplier:
-                        owner_writes[supplier].append(ml.id)
-                elif ml._vmi_is_return_of_consumption():
-                    if ml.location_id.usage not in ("internal", "transit") and ml.owner_id != supplier:
-                        # No quant is taken at the source: the owner only marks
-                        # the destination (and keeps the move out of valuation).
-                        owner_writes[supplier].append(ml.id)
-                else:
-                    raise UserError(
-                        _(
-                            "Only stock owned by %(supplier)s can enter VMI location %(location)s "
-                            "(%(product)s comes from %(from_location)s). Receive it from the supplier, or "
-                            "return a consumption.",
-                            supplier=supplier.display_name,
-                            location=ml.location_dest_id.display_name,
-                            product=ml.product_id.display_name,
-                            from_location=ml.location_id.display_name,
-                        )
-                    )
+                supplier, set_owner = ml._vmi_check_entry(line_map, returned)
+                if set_owner:
+                    owner_writes[supplier].append(ml.id)
                 dest_owner[ml.id] = supplier
             elif ml.location_id.vmi_location:
                 if (
@@ -178,6 +134,69 @@ class StockMoveLine(models.Model):
             self.browse(ml_ids).write({"owner_id": owner.id})
         return dest_owner
 
+    def _vmi_check_entry(self, line_map, returned):
+        """Stock entering a VMI location: only the agreement supplier's receipts,
+        returns of consumption and inventory adjustments may. Returns
+        ``(supplier, whether the move line must carry it as owner)``."""
+        self.ensure_one()
+        owner = self.owner_id or self.move_id.restrict_partner_id
+        from_supplier = self.location_id.usage == "supplier"
+        dest = self.location_dest_id
+        line = (from_supplier and owner and self._vmi_line(line_map, dest, owner)) or self._vmi_line(
+            line_map, dest
+        )
+        original = None if from_supplier else returned.get(self.move_id.origin_returned_move_id.id)
+        if original and original.agreement_line_id:
+            # A return goes back to the supplier whose consumption it reverses.
+            line = original.agreement_line_id
+        if not line:
+            raise UserError(
+                _(
+                    "%(product)s cannot enter VMI location %(location)s: no active VMI "
+                    "agreement covers it there.",
+                    product=self.product_id.display_name,
+                    location=dest.display_name,
+                )
+            )
+        supplier = line.partner_id
+        if from_supplier:
+            # The receipt's owner: set on the line (picking owner) or declared
+            # by the move; else the vendor it comes from. Another vendor's goods
+            # (e.g. a regular purchase order delivered here) would be billed
+            # twice, from their order and as consumption: refuse.
+            vendor = self.move_id.purchase_line_id.order_id.partner_id or self.move_id.picking_id.partner_id
+            owner = owner or vendor
+            if owner and owner.commercial_partner_id != supplier.commercial_partner_id:
+                raise UserError(
+                    _(
+                        "%(product)s owned by %(owner)s cannot enter VMI location %(location)s: "
+                        "only stock owned by %(supplier)s can.",
+                        product=self.product_id.display_name,
+                        owner=owner.display_name,
+                        location=dest.display_name,
+                        supplier=supplier.display_name,
+                    )
+                )
+            return supplier, self.owner_id != supplier
+        if self._vmi_is_return_of_consumption():
+            # From a non-stock location no quant is taken at the source: the
+            # owner only marks the destination (and keeps it out of valuation).
+            return supplier, self.location_id.usage not in (
+                "internal",
+                "transit",
+            ) and self.owner_id != supplier
+        raise UserError(
+            _(
+                "Only stock owned by %(supplier)s can enter VMI location %(location)s "
+                "(%(product)s comes from %(from_location)s). Receive it from the supplier, or "
+                "return a consumption.",
+                supplier=supplier.display_name,
+                location=dest.display_name,
+                product=self.product_id.display_name,
+                from_location=self.location_id.display_name,
+            )
+        )
+
     def _synchronize_quant(self, quantity, location, action="available", in_date=False, **quants_value):
         dest_owner = self.env.context.get("vmi_dest_owner")
         if (
@@ -194,11 +213,11 @@ class StockMoveLine(models.Model):
     # ------------------------------------------------------------------
     # Consumption records and valuation
     # ------------------------------------------------------------------
-    def _vmi_record_consumption(self, line_map):
+    def _vmi_record_consumption(self, line_map, returned):
         vals_list = []
         to_value = defaultdict(list)
         to_expense = []
-        consumed = self._vmi_get_returned_consumptions()
+        consumed = returned
         for ml in self:
             original = None
             if ml._vmi_is_consumption():

@@ -152,6 +152,8 @@ class VmiAgreement(models.Model):
     # ------------------------------------------------------------------
     @api.model_create_multi
     def create(self, vals_list):
+        if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
+            raise UserError(_("A VMI agreement starts as a draft: activate it with its button."))
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -167,6 +169,13 @@ class VmiAgreement(models.Model):
     )
 
     def write(self, vals):
+        if "state" in vals and not self.env.su:
+            raise UserError(
+                _(
+                    "The status of a VMI agreement changes only with its buttons: "
+                    "Activate, Close, Reset to Draft."
+                )
+            )
         locked = self._LOCKED_WHEN_SIGNED.intersection(vals)
         if locked:
             for agreement in self.filtered(lambda a: a.state != "draft"):
@@ -299,8 +308,9 @@ class VmiAgreement(models.Model):
         for agreement in self:
             if agreement.state != "draft":
                 raise UserError(_("Only draft agreements can be activated."))
+        self.check_access("write")
         self._check_location_holds_no_company_stock()
-        self.write({"state": "active"})
+        self.sudo().write({"state": "active"})
         return True
 
     def _check_location_holds_no_company_stock(self):
@@ -333,7 +343,8 @@ class VmiAgreement(models.Model):
         consumed (billed as usual) or returned."""
         if any(a.state != "active" for a in self):
             raise UserError(_("Only active agreements can be closed."))
-        self.write({"state": "closed"})
+        self.check_access("write")
+        self.sudo().write({"state": "closed"})
         Order = self.env["purchase.order"].sudo()
         open_orders = Order.search(
             [("vmi_agreement_id", "in", self.ids), *Order._get_vmi_open_proposals_domain()]
@@ -346,6 +357,7 @@ class VmiAgreement(models.Model):
     def action_reset_draft(self):
         if any(a.state != "closed" for a in self):
             raise UserError(_("Only closed agreements can be set back to draft."))
+        self.check_access("write")
         with_stock = self.filtered(lambda a: any(a.line_ids.mapped("qty_on_hand")))
         if with_stock:
             raise UserError(
@@ -355,7 +367,31 @@ class VmiAgreement(models.Model):
                     with_stock[0].name,
                 )
             )
-        self.write({"state": "draft"})
+        # A draft agreement is neither settled nor a VMI location, and its
+        # supplier can be changed: nothing may still be owed or on its way.
+        unbilled = (
+            self.env["vmi.consumption"]
+            .sudo()
+            ._read_group([("agreement_id", "in", self.ids), ("settlement_id", "=", False)], ["agreement_id"])
+        )
+        if unbilled:
+            raise UserError(
+                _(
+                    "%s has consumption not yet settled: settle it before setting the agreement "
+                    "back to draft.",
+                    unbilled[0][0].name,
+                )
+            )
+        incoming = self.filtered(lambda a: any(a.line_ids.mapped("qty_incoming")))
+        if incoming:
+            raise UserError(
+                _(
+                    "%s has replenishments on their way: receive or cancel them before setting the "
+                    "agreement back to draft.",
+                    incoming[0].name,
+                )
+            )
+        self.sudo().write({"state": "draft"})
         return True
 
     def action_create_location(self):

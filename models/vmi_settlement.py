@@ -5,7 +5,7 @@ from psycopg2 import errors as pg_errors
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
 
-from .account_move import is_settlement_cancel, settlement_cancel_context
+from .account_move import is_settlement_cancel, settlement_cancel_context, settlement_link_context
 
 
 class VmiSettlement(models.Model):
@@ -181,7 +181,12 @@ class VmiSettlement(models.Model):
             self.sudo().state = "billed"
             return self.env["account.move"]
         move_type = "in_refund" if sum(lines.mapped("amount")) < 0 else "in_invoice"
-        bill = self.env["account.move"].with_company(self.company_id).create(self._prepare_bill(move_type))
+        bill = (
+            self.env["account.move"]
+            .with_company(self.company_id)
+            .with_context(**settlement_link_context())
+            .create(self._prepare_bill(move_type))
+        )
         self.sudo().write({"bill_id": bill.id, "state": "billed"})
         return bill
 
@@ -260,10 +265,12 @@ class VmiSettlement(models.Model):
             if bill.state == "draft":
                 bill.with_context(**cancel_ctx).button_cancel()
             if bill:
+                # Marked so that it can never be reset to draft and posted again.
+                bill.with_context(**cancel_ctx).write({"vmi_settlement_cancelled": True})
                 bill.message_post(
                     body=_(
                         "VMI settlement %(settlement)s was cancelled: its consumption will be billed "
-                        "again. Do not reset this bill to draft.",
+                        "again by a later settlement; this bill cannot be reset to draft.",
                         settlement=settlement.name,
                     )
                 )

@@ -472,6 +472,62 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
             self.agreement.action_reset_draft()
         self.assertEqual(self.agreement.state, "closed")
 
+    def test_reset_to_draft_refused_with_unbilled_consumption_or_incoming(self):
+        """A closed agreement with consumption not yet settled, or receipts on their way, stays closed."""
+        self._receive(10)
+        self._consume(10)
+        self.agreement.action_close()
+        with self.assertRaisesMessage(UserError, "not yet settled"):
+            self.agreement.action_reset_draft()
+        self.agreement._settle(fields.Date.today())
+        self._move(
+            self.product,
+            5,
+            self.supplier_location,
+            self.vmi_location,
+            owner=self.supplier,
+            picking_type=self.warehouse.in_type_id,
+            validate=False,
+        )
+        with self.assertRaisesMessage(UserError, "on their way"):
+            self.agreement.action_reset_draft()
+        self.assertEqual(self.agreement.state, "closed")
+
+    def test_state_only_through_buttons(self):
+        """Users cannot write the status directly (it would skip the checks of the buttons)."""
+        as_buyer = self.agreement.with_user(self.buyer)
+        with self.assertRaisesMessage(UserError, "changes only with its buttons"):
+            as_buyer.write({"state": "draft"})
+        with self.assertRaisesMessage(UserError, "starts as a draft"):
+            self.env["vmi.agreement"].with_user(self.buyer).create(
+                {"partner_id": self.supplier_b.id, "state": "active"}
+            )
+        self.assertEqual(self.agreement.state, "active")
+        as_buyer.action_close()
+        self.assertEqual(self.agreement.state, "closed")
+
+    def test_location_with_stock_cannot_leave_vmi_tree(self):
+        """A shelf holding supplier stock cannot be moved out of the VMI location (nor company stock in)."""
+        shelf = self.env["stock.location"].create(
+            {"name": "Shelf D", "usage": "internal", "location_id": self.vmi_location.id}
+        )
+        self._receive(10)
+        self._move(self.product, 4, self.vmi_location, shelf)
+        with self.assertRaisesMessage(UserError, "cannot be moved into or out of a VMI location"):
+            shelf.location_id = self.warehouse.view_location_id
+        self.assertEqual(shelf.vmi_location_id, self.vmi_location)
+        bin_ = self.env["stock.location"].create(
+            {"name": "Company bin", "usage": "internal", "location_id": self.stock_location.id}
+        )
+        self.env["stock.quant"]._update_available_quantity(self.product_2, bin_, 3)
+        with self.assertRaisesMessage(UserError, "cannot be moved into or out of a VMI location"):
+            bin_.location_id = self.vmi_location
+        empty = self.env["stock.location"].create(
+            {"name": "Empty bin", "usage": "internal", "location_id": self.stock_location.id}
+        )
+        empty.location_id = self.vmi_location
+        self.assertTrue(empty.vmi_location)
+
     def test_line_with_supplier_stock_cannot_be_removed(self):
         """A product the supplier still owns stock of cannot be removed from an agreement in force."""
         self._receive(10)

@@ -200,6 +200,61 @@ class TestOwnership(VmiCommon):
         )
         self.assertEqual(self._quants().filtered("quantity").owner_id, self.supplier_b)
 
+    def test_return_after_supplier_change_goes_back_to_original_supplier(self):
+        """Returned after a change of supplier, a consumption is the old supplier's again (and credited)."""
+        self._receive(10)
+        picking = self._picking(4, self.vmi_location, self.stock_location)
+        self.agreement.action_close()
+        new = self._create_agreement(
+            self.supplier_b, [(self.product, 50, 100, 11.0)], location_id=self.vmi_location.id
+        )
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = 4
+        back = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        back.move_ids.quantity = 4
+        back.move_ids.picked = True
+        back.button_validate()
+        credit = self.Consumption.search([("move_id", "=", back.move_ids.id)])
+        self.assertRecordValues(
+            credit, [{"agreement_id": self.agreement.id, "quantity": -4.0, "price_unit": 12.5}]
+        )
+        returned = self._quants().filtered(lambda q: q.quantity == 10)
+        self.assertEqual(returned.owner_id, self.supplier)
+        self.assertFalse(new.consumption_ids)
+
+    def test_other_vendor_receipt_refused(self):
+        """Another vendor's receipt (e.g. its purchase order delivered here) cannot enter the VMI location."""
+        picking = self.env["stock.picking"].create(
+            {
+                "picking_type_id": self.warehouse.in_type_id.id,
+                "partner_id": self.supplier_b.id,
+                "location_id": self.supplier_location.id,
+                "location_dest_id": self.vmi_location.id,
+                "move_ids": [
+                    Command.create(
+                        {
+                            "name": "other vendor",
+                            "product_id": self.product.id,
+                            "product_uom_qty": 5,
+                            "product_uom": self.product.uom_id.id,
+                            "location_id": self.supplier_location.id,
+                            "location_dest_id": self.vmi_location.id,
+                        }
+                    )
+                ],
+            }
+        )
+        picking.action_confirm()
+        picking.move_ids.quantity = 5
+        picking.move_ids.picked = True
+        with self.assertRaisesRegex(UserError, "only stock owned by"):
+            picking.button_validate()
+        self.assertFalse(self._quants())
+
     def test_return_of_return_to_supplier_is_not_a_return_of_consumption(self):
         """Undoing a return to the supplier is a receipt again, not a (credited) return of consumption."""
         self._receive(30)

@@ -277,6 +277,14 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
         with self.assertRaisesMessage(UserError, "confirmed by the supplier first"):
             as_buyer.button_confirm()
 
+    def test_reset_to_draft_refused_when_agreement_closed(self):
+        """A proposal cancelled by closing its agreement cannot be set back to draft."""
+        self.agreement.action_close()
+        self.assertEqual(self.order.state, "cancel")
+        with self.assertRaises(UserError):
+            self.order.with_user(self.buyer).button_draft()
+        self.assertEqual(self.order.state, "cancel")
+
     def test_buyer_cannot_forge_workflow_state(self):
         """The buyer cannot write the VMI status nor create an already approved VMI order."""
         as_buyer = self.order.with_user(self.buyer)

@@ -484,6 +484,29 @@ class TestSettlement(VmiCommon):
         self.assertFalse(settlement.exists())
         self.assertRecordValues(bill, [{"state": "cancel", "vmi_settlement_id": False}])
         self.assertFalse(self.env["vmi.consumption"].search([("move_id", "=", move.id)]).settlement_id)
+        # Its consumption is billed again by the next settlement: it can never be posted again.
+        with self.assertRaisesRegex(UserError, "cannot be reset to draft"):
+            bill.with_user(self.accountant).button_draft()
+        self.assertEqual(bill.state, "cancel")
+
+    def test_bill_settlement_link_cannot_be_changed(self):
+        """An accountant cannot unlink a bill from its settlement (to delete it) nor link another bill."""
+        self._consume_on("2026-03-20 10:00:00", 10)
+        settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
+        bill = settlement.bill_id.with_user(self.accountant)
+        with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
+            bill.write({"vmi_settlement_id": False})
+        with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
+            bill.invoice_line_ids.write({"vmi_settlement_line_id": False})
+        with self.assertRaisesRegex(UserError, "cannot be changed by hand"):
+            self.env["account.move"].with_user(self.accountant).create(
+                {
+                    "move_type": "in_invoice",
+                    "partner_id": self.supplier.id,
+                    "vmi_settlement_id": settlement.id,
+                }
+            )
+        self.assertEqual(settlement.bill_id.vmi_settlement_id, settlement)
 
     def test_cancel_settlement_needs_accountant(self):
         """A VMI user cannot cancel a settlement."""

@@ -508,6 +508,19 @@ class VmiAgreement(models.Model):
             and (not self.date_end or self.date_end >= day)
         )
 
+    def _lock_for_settlement(self):
+        """Lock these agreements for a settlement (or its cancellation) at once
+        (``NOWAIT``): a concurrent one fails immediately with a clear message,
+        and a transaction whose snapshot predates a committed settlement gets a
+        serialization error (REPEATABLE READ) instead of billing twice."""
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self._lock_for_update(nowait=True)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
+            raise UserError(
+                _("A settlement of these VMI agreements is already running; try again in a moment.")
+            ) from e
+
     def _lock_for_update(self, skip_locked=False, nowait=False):
         """Lock the agreement rows for this transaction; return those locked."""
         if not self:
@@ -654,13 +667,7 @@ class VmiAgreement(models.Model):
                 _("Only accountants (Invoicing: Billing) can settle VMI consumption into vendor bills.")
             )
         self.check_access("read")
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self._lock_for_update(nowait=True)
-        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
-            raise UserError(
-                _("A settlement of these VMI agreements is already running; try again in a moment.")
-            ) from e
+        self._lock_for_settlement()
         Consumption = self.env["vmi.consumption"]
         ids_by_end = defaultdict(list)
         for agreement in self:

@@ -1,6 +1,5 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from psycopg2 import errors as pg_errors
 
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError
@@ -247,13 +246,7 @@ class VmiSettlement(models.Model):
                 )
             )
         agreements = self.agreement_id
-        try:
-            with self.env.cr.savepoint(flush=False):
-                agreements._lock_for_update(nowait=True)
-        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
-            raise UserError(
-                _("A settlement of these VMI agreements is running; try again in a moment.")
-            ) from e
+        agreements._lock_for_settlement()
         # The only place that sets this context: it lets the bill and the
         # settlement go (see ``account_move._SettlementCancelToken``).
         cancel_ctx = settlement_cancel_context()

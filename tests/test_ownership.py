@@ -80,6 +80,16 @@ class TestOwnership(VmiCommon):
         self.assertIs(picking.button_validate(), True)
         return picking
 
+    def _return_picking(self, picking, qty):
+        """A return of ``qty`` of ``picking`` (Odoo's return wizard), not validated yet."""
+        wizard = (
+            self.env["stock.return.picking"]
+            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
+            .create({})
+        )
+        wizard.product_return_moves.quantity = qty
+        return self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+
     def _supplier_quants_outside_vmi(self):
         """Quants the supplier owns at the company (its own vendor location aside)."""
         return self.env["stock.quant"].search(
@@ -208,13 +218,7 @@ class TestOwnership(VmiCommon):
         new = self._create_agreement(
             self.supplier_b, [(self.product, 50, 100, 11.0)], location_id=self.vmi_location.id
         )
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 4
-        back = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        back = self._return_picking(picking, 4)
         back.move_ids.quantity = 4
         back.move_ids.picked = True
         back.button_validate()
@@ -260,13 +264,7 @@ class TestOwnership(VmiCommon):
         self._receive(30)
         picking = self._picking(5, self.vmi_location, self.supplier_location)
         self.assertFalse(self.Consumption.search([]))
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 5
-        back = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        back = self._return_picking(picking, 5)
         back.move_ids.quantity = 5
         back.move_ids.picked = True
         back.button_validate()
@@ -428,13 +426,7 @@ class TestOwnership(VmiCommon):
         self._set_category("fifo", "real_time")
         self._receive(30)
         picking = self._picking(10, self.vmi_location, self.stock_location)
-        wizard = (
-            self.env["stock.return.picking"]
-            .with_context(active_id=picking.id, active_ids=picking.ids, active_model="stock.picking")
-            .create({})
-        )
-        wizard.product_return_moves.quantity = 4
-        return_picking = self.env["stock.picking"].browse(wizard.action_create_returns()["res_id"])
+        return_picking = self._return_picking(picking, 4)
         self.assertEqual(return_picking.location_dest_id, self.vmi_location)
         return_picking.move_ids.quantity = 4
         return_picking.move_ids.picked = True

@@ -448,6 +448,13 @@ class VmiAgreement(models.Model):
         self.check_access("read")
         if any(a.state != "active" for a in self):
             raise UserError(_("Only active agreements can be reviewed."))
+        # A double click, or the cron reviewing the same agreement right now:
+        # the second one is refused at once instead of proposing twice.
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self._lock_for_update(nowait=True)
+        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
+            raise UserError(_("This agreement is being reviewed right now; try again in a moment.")) from e
         orders = self._run_review()
         if len(orders) == 1:
             return {

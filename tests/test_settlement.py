@@ -801,7 +801,10 @@ class TestSettlement(VmiCommon):
             settlement_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
             cr.execute("SELECT id FROM account_move WHERE vmi_settlement_id IN %s", [settlement_ids])
             bill_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
+            cr.execute("SELECT id FROM purchase_order WHERE vmi_agreement_id = %s", [ids["agreement"]])
+            order_ids = tuple(row[0] for row in cr.fetchall()) or (0,)
             records = [
+                ("purchase.order", order_ids),
                 ("account.move", bill_ids),
                 ("vmi.settlement", settlement_ids),
                 ("vmi.agreement", (ids["agreement"],)),
@@ -815,7 +818,8 @@ class TestSettlement(VmiCommon):
                 cr.execute(
                     "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s", [model, res_ids]
                 )
-            # Bill lines, settlement lines and agreement lines go by cascade.
+            # Order lines, bill lines, settlement lines and agreement lines go by cascade.
+            cr.execute("DELETE FROM purchase_order WHERE id IN %s", [order_ids])
             cr.execute("DELETE FROM account_move WHERE id IN %s", [bill_ids])
             cr.execute("DELETE FROM vmi_consumption WHERE agreement_id = %s", [ids["agreement"]])
             cr.execute("DELETE FROM vmi_settlement WHERE id IN %s", [settlement_ids])
@@ -851,6 +855,25 @@ class TestSettlement(VmiCommon):
             self.assertFalse(env_b["vmi.agreement"].browse(ids["agreement"])._settle(CUTOFF))
             env_b.cr.commit()
         self.assertEqual(self._committed_state(ids), (1, 1, 0))
+
+    def test_concurrent_review_now(self):
+        """Review Now clicked twice at once (or with the cron): one proposal, the other click is refused."""
+        ids = self._committed_agreement()
+        with self._new_env() as env_a, self._new_env() as env_b:
+            order = env_a["vmi.agreement"].browse(ids["agreement"]).action_review_now()
+            self.assertEqual(order["res_model"], "purchase.order")
+            env_a.cr.flush()
+            with mute_logger("odoo.sql_db"), self.assertRaisesRegex(UserError, "being reviewed right now"):
+                env_b["vmi.agreement"].browse(ids["agreement"]).action_review_now()
+            env_b.cr.rollback()
+            env_a.cr.commit()
+            # Once the first review is committed its proposal is open: nothing new.
+            env_b["vmi.agreement"].browse(ids["agreement"]).action_review_now()
+            env_b.cr.commit()
+        with self._new_env() as env:
+            orders = env["purchase.order"].search([("vmi_agreement_id", "=", ids["agreement"])])
+            self.assertEqual(len(orders), 1)
+            self.assertEqual(orders.order_line.product_qty, 10)
 
     def test_concurrent_settlement_stale_snapshot(self):
         """A transaction whose snapshot predates another's committed settlement fails and bills nothing."""

@@ -196,13 +196,13 @@ class PurchaseOrder(models.Model):
             )
 
     def _vmi_check_agreement_in_force(self):
-        """Refuse to confirm or approve a proposal whose agreement is no longer
-        in force: closed (or not active) or past its end date. Declining or
-        rejecting it stays possible."""
+        """Refuse to confirm or approve a proposal whose agreement is not in
+        force (``vmi.agreement._in_force_domain``): closed, or outside its
+        validity dates. Declining or rejecting it stays possible."""
         today = fields.Date.context_today(self)
         for order in self:
             agreement = order.sudo().vmi_agreement_id
-            if agreement.state != "active" or (agreement.date_end and agreement.date_end < today):
+            if not agreement._is_in_force(today):
                 raise UserError(
                     _(
                         "Proposal %(order)s cannot be confirmed or approved: agreement "

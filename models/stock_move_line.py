@@ -364,27 +364,40 @@ class StockMoveLine(models.Model):
                 qty_valued += qty
             product.with_context(disable_auto_svl=True).sudo().write({"standard_price": cost})
 
+    def _vmi_accounts(self, required):
+        """Stock accounts and journal of this move line's product in its
+        company; a clear error when one of ``required`` is not set."""
+        self.ensure_one()
+        product = self.product_id.with_company(self.company_id)
+        accounts = product.product_tmpl_id.with_company(self.company_id).get_product_accounts()
+        if not all(accounts.get(key) for key in required):
+            raise UserError(
+                _(
+                    "Set the stock accounts and the stock journal of %s's category to account for "
+                    "VMI consumption.",
+                    product.display_name,
+                )
+            )
+        return accounts
+
     def _vmi_prepare_expense_entry(self, line, consumption_vals):
         """Automated valuation, consumption that leaves the stock (production,
         scrap, inventory loss): expense the agreed value against the stock
         input account, which the settlement's vendor bill debits (Odoo puts a
         storable product's bill line on stock input in automated valuation).
-        A return reverses it."""
-        self.ensure_one()
-        product = self.product_id.with_company(self.company_id)
-        accounts = product.product_tmpl_id.with_company(self.company_id).get_product_accounts()
-        stock_input, journal = accounts.get("stock_input"), accounts.get("stock_journal")
+        A return reverses it. Built with stock_account's own
+        ``_prepare_account_move_vals``, without a valuation layer."""
+        accounts = self._vmi_accounts(("stock_input", "stock_journal"))
         consumed = consumption_vals["quantity"] > 0
         location = self.location_dest_id if consumed else self.location_id
         expense = (
             location.valuation_in_account_id if consumed else location.valuation_out_account_id
         ) or accounts.get("expense")
-        if not (stock_input and journal and expense):
+        if not expense:
             raise UserError(
                 _(
-                    "Set the stock input, expense accounts and stock journal of %s's category to "
-                    "account for VMI consumption.",
-                    product.display_name,
+                    "Set the expense account of %s's category to account for VMI consumption.",
+                    self.product_id.display_name,
                 )
             )
         amount = line.currency_id._convert(
@@ -393,51 +406,35 @@ class StockMoveLine(models.Model):
             self.company_id,
             fields.Date.context_today(self),
         )
-        debit, credit = (expense, stock_input) if consumed else (stock_input, expense)
+        debit, credit = (expense, accounts["stock_input"]) if consumed else (accounts["stock_input"], expense)
         description = _(
-            "VMI consumption: %(ref)s - %(product)s", ref=self.move_id.reference, product=product.name
+            "VMI consumption: %(ref)s - %(product)s", ref=self.move_id.reference, product=self.product_id.name
         )
-        line_common = {
-            "name": description,
-            "product_id": product.id,
-            "quantity": self.quantity_product_uom,
-            "product_uom_id": product.uom_id.id,
-            "partner_id": line.partner_id.id,
-        }
-        return {
-            "move_type": "entry",
-            "journal_id": journal.id,
-            "company_id": self.company_id.id,
-            "date": fields.Date.context_today(self),
-            "ref": description,
-            "stock_move_id": self.move_id.id,
-            "line_ids": [
-                fields.Command.create(
-                    {**line_common, "account_id": debit.id, "debit": amount, "credit": 0.0}
-                ),
-                fields.Command.create(
-                    {**line_common, "account_id": credit.id, "debit": 0.0, "credit": amount}
-                ),
-            ],
-        }
+        vals = self.move_id._prepare_account_move_vals(
+            credit.id,
+            debit.id,
+            accounts["stock_journal"].id,
+            self.quantity_product_uom,
+            description,
+            False,
+            amount,
+        )
+        vals.pop("stock_valuation_layer_ids", None)
+        return vals
 
     def _vmi_prepare_valuation_entry(self, svl, sign):
         """Values of the journal entry of a VMI valuation layer (automated
         valuation): stock valuation against stock input, reversed for a return
         (the settlement's bill or credit note is posted on stock input)."""
-        accounts = svl.product_id.product_tmpl_id.with_company(svl.company_id).get_product_accounts()
-        valuation = accounts.get("stock_valuation")
-        counterpart = accounts.get("stock_input")
-        journal = accounts.get("stock_journal")
-        if not (valuation and counterpart and journal):
-            raise UserError(
-                _(
-                    "Set the stock accounts and journal of %s's category to value VMI consumption.",
-                    svl.product_id.display_name,
-                )
-            )
-        move = self.move_id
+        accounts = self._vmi_accounts(("stock_valuation", "stock_input", "stock_journal"))
+        valuation, counterpart = accounts["stock_valuation"], accounts["stock_input"]
         debit, credit = (valuation, counterpart) if sign > 0 else (counterpart, valuation)
-        return move._prepare_account_move_vals(
-            credit.id, debit.id, journal.id, abs(svl.quantity), svl.description, svl.id, abs(svl.value)
+        return self.move_id._prepare_account_move_vals(
+            credit.id,
+            debit.id,
+            accounts["stock_journal"].id,
+            abs(svl.quantity),
+            svl.description,
+            svl.id,
+            abs(svl.value),
         )

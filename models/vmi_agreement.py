@@ -235,9 +235,7 @@ class VmiAgreement(models.Model):
                         agreement=agreement.name,
                     )
                 )
-            if any(
-                location == stock or location.parent_path in stock.parent_path for stock in stock_locations
-            ):
+            if any(stock.parent_path.startswith(location.parent_path) for stock in stock_locations):
                 raise ValidationError(
                     _(
                         "%(location)s holds the warehouse's own stock and cannot be a VMI location: "
@@ -450,11 +448,7 @@ class VmiAgreement(models.Model):
             raise UserError(_("Only active agreements can be reviewed."))
         # A double click, or the cron reviewing the same agreement right now:
         # the second one is refused at once instead of proposing twice.
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self._lock_for_update(nowait=True)
-        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
-            raise UserError(_("This agreement is being reviewed right now; try again in a moment.")) from e
+        self._lock_now(_("This agreement is being reviewed right now; try again in a moment."))
         orders = self._run_review()
         if len(orders) == 1:
             return {
@@ -485,16 +479,7 @@ class VmiAgreement(models.Model):
         to it (``FOR UPDATE SKIP LOCKED``): two cron workers never propose twice.
         """
         today = fields.Date.context_today(self)
-        domain = [
-            ("state", "=", "active"),
-            ("next_review_date", "<=", today),
-            "|",
-            ("date_start", "=", False),
-            ("date_start", "<=", today),
-            "|",
-            ("date_end", "=", False),
-            ("date_end", ">=", today),
-        ]
+        domain = [("next_review_date", "<=", today), *self._in_force_domain(today)]
         agreements = self.search(domain, order="next_review_date, id")
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
         for start in range(0, len(agreements), batch_size):
@@ -505,28 +490,41 @@ class VmiAgreement(models.Model):
                 self.env.cr.commit()  # pylint: disable=invalid-commit
         return True
 
-    def _is_in_force(self, day):
-        """Active, and ``day`` within its validity dates: only then does the
-        supplier replenish (an expired agreement proposes nothing)."""
-        self.ensure_one()
-        return (
-            self.state == "active"
-            and (not self.date_start or self.date_start <= day)
-            and (not self.date_end or self.date_end >= day)
-        )
+    @api.model
+    def _in_force_domain(self, day):
+        """Agreements in force on ``day``: active and within their validity
+        dates. Only then does the supplier replenish and may proposals be
+        confirmed (an expired agreement proposes nothing)."""
+        return [
+            ("state", "=", "active"),
+            "|",
+            ("date_start", "=", False),
+            ("date_start", "<=", day),
+            "|",
+            ("date_end", "=", False),
+            ("date_end", ">=", day),
+        ]
 
-    def _lock_for_settlement(self):
-        """Lock these agreements for a settlement (or its cancellation) at once
-        (``NOWAIT``): a concurrent one fails immediately with a clear message,
-        and a transaction whose snapshot predates a committed settlement gets a
-        serialization error (REPEATABLE READ) instead of billing twice."""
+    def _is_in_force(self, day):
+        """Whether this agreement is in force on ``day`` (``_in_force_domain``)."""
+        self.ensure_one()
+        return bool(self.filtered_domain(self._in_force_domain(day)))
+
+    def _lock_now(self, busy_message):
+        """Lock these agreements at once (``NOWAIT``) for a review, a
+        settlement or its cancellation: a concurrent one (a double click, a
+        cron worker) fails immediately with ``busy_message``; a transaction
+        whose snapshot predates another's committed change gets a
+        serialization error (REPEATABLE READ) instead of doing it twice."""
         try:
             with self.env.cr.savepoint(flush=False):
                 self._lock_for_update(nowait=True)
         except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
-            raise UserError(
-                _("A settlement of these VMI agreements is already running; try again in a moment.")
-            ) from e
+            raise UserError(busy_message) from e
+
+    def _lock_for_settlement(self):
+        """Lock these agreements for a settlement or its cancellation."""
+        self._lock_now(_("A settlement of these VMI agreements is already running; try again in a moment."))
 
     def _lock_for_update(self, skip_locked=False, nowait=False):
         """Lock the agreement rows for this transaction; return those locked."""

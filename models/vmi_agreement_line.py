@@ -234,7 +234,6 @@ class VmiAgreementLine(models.Model):
                 raise ValidationError(
                     _("%s is archived and cannot be added to an agreement.", product.display_name)
                 )
-        self._check_unique_active_product()
 
     @api.constrains("product_id", "agreement_id")
     def _check_unique_active_product(self):
@@ -276,7 +275,7 @@ class VmiAgreementLine(models.Model):
         On hand counts the quants owned by the agreement's supplier in the VMI
         location (and its children); incoming counts the open receipt moves of
         confirmed replenishments into it (and its children). Two
-        ``_read_group`` and one location search in all.
+        ``_read_group`` in all.
         """
         lines = self.filtered(lambda ln: ln.location_id and ln.product_id)
         result = {line.id: (0.0, 0.0) for line in self}
@@ -295,7 +294,10 @@ class VmiAgreementLine(models.Model):
             ["location_id", "product_id", "owner_id"],
             ["quantity:sum"],
         ):
-            on_hand[location.id, product.id, owner.commercial_partner_id.id] += qty
+            # Shelves count on their VMI location (``vmi_location_id``, stored).
+            on_hand[
+                location.vmi_location_id.id or location.id, product.id, owner.commercial_partner_id.id
+            ] += qty
         incoming = defaultdict(float)
         for location, product, qty in (
             self.env["stock.move"]
@@ -311,31 +313,11 @@ class VmiAgreementLine(models.Model):
                 ["product_qty:sum"],
             )
         ):
-            incoming[location.id, product.id] += qty
-        # Quants of child locations are summed on the VMI location itself: the
-        # nearest VMI location among each location's ancestors (itself included).
-        vmi_ids = set(locations.ids)
-        parent_of = {}
-        child_locs = (
-            self.env["stock.location"]
-            .sudo()
-            .search_fetch([("id", "child_of", locations.ids)], ["parent_path"])
-        )
-        for child in child_locs:
-            ancestors = [int(a) for a in child.parent_path.strip("/").split("/")]
-            parent_of[child.id] = next(a for a in reversed(ancestors) if a in vmi_ids)
-        on_hand_by_loc = defaultdict(float)
-        for (loc_id, product_id, owner_id), qty in on_hand.items():
-            on_hand_by_loc[parent_of.get(loc_id, loc_id), product_id, owner_id] += qty
-        incoming_by_loc = defaultdict(float)
-        for (loc_id, product_id), qty in incoming.items():
-            incoming_by_loc[parent_of.get(loc_id, loc_id), product_id] += qty
+            incoming[location.vmi_location_id.id or location.id, product.id] += qty
         for line in lines:
             product = line.product_id
-            base_on_hand = on_hand_by_loc[
-                line.location_id.id, product.id, line.partner_id.commercial_partner_id.id
-            ]
-            base_incoming = incoming_by_loc[line.location_id.id, product.id]
+            base_on_hand = on_hand[line.location_id.id, product.id, line.partner_id.commercial_partner_id.id]
+            base_incoming = incoming[line.location_id.id, product.id]
             to_line_uom = product.uom_id._compute_quantity
             result[line.id] = (
                 to_line_uom(base_on_hand, line.product_uom_id, round=False),

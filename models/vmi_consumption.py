@@ -58,7 +58,7 @@ class VmiConsumption(models.Model):
     settlement_line_id = fields.Many2one(
         "vmi.settlement.line", readonly=True, copy=False, ondelete="restrict"
     )
-    billed = fields.Boolean(compute="_compute_billed", store=True)
+    billed = fields.Boolean(compute="_compute_billed")
 
     _sql_constraints = [
         (

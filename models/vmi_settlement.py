@@ -105,11 +105,6 @@ class VmiSettlement(models.Model):
         for settlement in self:
             settlement.amount_untaxed = sum(settlement.line_ids.mapped("amount"))
 
-    def _compute_access_url(self):
-        super()._compute_access_url()
-        for settlement in self:
-            settlement.access_url = f"/my/vmi/statements/{settlement.id}"
-
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
         if is_settlement_cancel(self.env):
@@ -134,7 +129,7 @@ class VmiSettlement(models.Model):
         self.env.cr.execute(
             """
             UPDATE vmi_consumption
-               SET settlement_id = %s, billed = TRUE
+               SET settlement_id = %s
              WHERE id IN %s AND settlement_id IS NULL
             RETURNING id
             """,
@@ -167,7 +162,7 @@ class VmiSettlement(models.Model):
                 """,
                 [consumption_ids, line_ids],
             )
-        consumptions.invalidate_recordset(["settlement_id", "settlement_line_id", "billed"])
+        consumptions.invalidate_recordset(["settlement_id", "settlement_line_id"])
 
     def _create_bill(self):
         """Create the draft vendor bill (or refund, when the period nets
@@ -293,16 +288,16 @@ class VmiSettlement(models.Model):
         if not self:
             return
         Consumption = self.env["vmi.consumption"]
-        Consumption.flush_model(["settlement_id", "settlement_line_id", "billed"])
+        Consumption.flush_model(["settlement_id", "settlement_line_id"])
         self.env.cr.execute(
             """
             UPDATE vmi_consumption
-               SET settlement_id = NULL, settlement_line_id = NULL, billed = FALSE
+               SET settlement_id = NULL, settlement_line_id = NULL
              WHERE settlement_id IN %s
             """,
             [tuple(self.ids)],
         )
-        Consumption.invalidate_model(["settlement_id", "settlement_line_id", "billed"])
+        Consumption.invalidate_model(["settlement_id", "settlement_line_id"])
         self.invalidate_recordset(["consumption_ids"])
         self.line_ids.invalidate_recordset(["consumption_ids"])
 

@@ -383,12 +383,14 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         """The warehouse's stock location (or a parent) is refused as VMI location: it holds company stock."""
         with self.assertRaisesMessage(ValidationError, "warehouse's own stock"):
             self.draft.location_id = self.stock_location
+        # An internal location above the stock location holds its stock too.
+        zone = self.env["stock.location"].create(
+            {"name": "Zone", "usage": "internal", "location_id": self.warehouse.view_location_id.id}
+        )
+        self.stock_location.location_id = zone
         with self.assertRaisesMessage(ValidationError, "warehouse's own stock"):
-            self.draft.location_id = (
-                self.warehouse.view_location_id.child_ids.filtered(lambda loc: loc == self.stock_location)
-                or self.stock_location
-            )
-        self.assertNotEqual(self.draft.location_id, self.stock_location)
+            self.draft.location_id = zone
+        self.assertNotIn(self.draft.location_id, self.stock_location | zone)
         self.assertFalse(self.stock_location.vmi_location)
 
     def test_activation_refused_with_company_stock_in_location(self):

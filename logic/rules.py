@@ -171,3 +171,15 @@ def consumption_window_start(today, months=3):
 def monthly_average(total, months=3):
     """Average monthly consumption over ``months`` months."""
     return total / months if months else 0.0
+
+
+def recent_month_starts(today, months=3):
+    """First days of the last ``months`` calendar months up to ``today``'s
+    month (included, to date), oldest first: the per-month consumption columns
+    of the supplier's agreement page.
+
+    >>> recent_month_starts(date(2026, 1, 15), 3)
+    [datetime.date(2025, 11, 1), datetime.date(2025, 12, 1), datetime.date(2026, 1, 1)]
+    """
+    first = today.replace(day=1)
+    return [add_months(first, -n) for n in range(months - 1, -1, -1)]

@@ -1,3 +1,4 @@
+from . import vmi_portal_mixin
 from . import stock_location
 from . import vmi_agreement
 from . import vmi_agreement_line

@@ -101,6 +101,24 @@ class AccountMove(models.Model):
             )
         return super().button_draft()
 
+    def _post(self, soft=True):
+        """Refuse to post the bill of a statement its supplier disputes until
+        an accountant resolves the dispute. Checked here rather than in
+        ``action_post`` so that every way of posting (the button, "Post
+        entries" on a selection, the auto-post cron) is blocked. A statement
+        the supplier has not answered does not block: a silent supplier must
+        not hold the accounts up."""
+        disputed = self.sudo().vmi_settlement_id.filtered(lambda s: s.supplier_state == "disputed")
+        if disputed:
+            raise UserError(
+                _(
+                    "VMI statement %(statements)s is disputed by the supplier: resolve the dispute "
+                    "before posting the bill.",
+                    statements=", ".join(disputed.mapped("name")),
+                )
+            )
+        return super()._post(soft=soft)
+
     def _vmi_check_settlement_bill(self):
         """Refuse to delete or cancel the bill of a VMI settlement: its
         consumption would stay claimed by a settlement that bills nothing.

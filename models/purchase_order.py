@@ -17,7 +17,8 @@ class PurchaseOrder(models.Model):
     supplier and creates nothing to bill (billing follows consumption).
     """
 
-    _inherit = "purchase.order"
+    _name = "purchase.order"
+    _inherit = ["purchase.order", "vmi.portal.mixin"]
 
     vmi_agreement_id = fields.Many2one(
         "vmi.agreement",
@@ -56,8 +57,19 @@ class PurchaseOrder(models.Model):
             "vmi_supplier_note",
             "vmi_confirmed_by",
             "vmi_confirmed_date",
+            "vmi_reminder_date",
         }
     )
+
+    vmi_reminder_date = fields.Datetime(
+        string="Last Reminder",
+        readonly=True,
+        copy=False,
+        help="When the supplier was last reminded of this proposal.",
+    )
+
+    def _vmi_portal_path(self):
+        return f"/my/vmi/proposal/{self.id}"
 
     @api.constrains("company_id", "vmi_agreement_id")
     def _check_vmi_agreement_company(self):
@@ -279,7 +291,10 @@ class PurchaseOrder(models.Model):
                 )
             clean[line] = qty
         if date_planned:
-            date_planned = fields.Datetime.to_datetime(date_planned)
+            try:
+                date_planned = fields.Datetime.to_datetime(date_planned)
+            except (TypeError, ValueError) as e:
+                raise ValidationError(_("The promised date is not a valid date.")) from e
             if not date_planned:
                 raise ValidationError(_("The promised date is not a valid date."))
             if date_planned.date() < fields.Date.context_today(self):
@@ -426,6 +441,46 @@ class PurchaseOrder(models.Model):
                     subtype_xmlid="mail.mt_comment",
                 )
         self.filtered(lambda po: po.state == "draft").write({"state": "sent"})
+
+    @api.model
+    def _vmi_reminder_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("stock_vmi.proposal_reminder_days")
+        try:
+            return max(int(value), 1) if value else 2
+        except ValueError:
+            return 2
+
+    @api.model
+    def _cron_vmi_remind_proposals(self, batch_size=200):
+        """Remind suppliers of the proposals still waiting for their answer
+        ``stock_vmi.proposal_reminder_days`` days (2 by default) after they
+        were sent or last reminded. The e-mail links to the proposal's portal
+        page with a fresh expiring token. Odoo runs one cron job at a time
+        (the job's row is locked), so a reminder is never sent twice."""
+        limit = fields.Datetime.subtract(fields.Datetime.now(), days=self._vmi_reminder_days())
+        domain = [
+            ("vmi_state", "=", "to_confirm"),
+            ("state", "in", ("draft", "sent")),
+            "|",
+            ("vmi_reminder_date", "<=", limit),
+            "&",
+            ("vmi_reminder_date", "=", False),
+            ("create_date", "<=", limit),
+        ]
+        template = self.env.ref("stock_vmi.mail_template_vmi_proposal_reminder", raise_if_not_found=False)
+        if not template:
+            return
+        orders = self.search(domain, order="id")
+        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
+        for start in range(0, len(orders), batch_size):
+            chunk = orders[start : start + batch_size]
+            for order in chunk:
+                order.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
+            chunk.sudo().write({"vmi_reminder_date": fields.Datetime.now()})
+            if auto_commit:
+                self.env.cr.commit()  # pylint: disable=invalid-commit
 
     def _vmi_supplier_recipients(self):
         """The supplier and those of its contacts who have portal access: they

@@ -6,7 +6,7 @@ from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
 
-from odoo import _, api, fields, models
+from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_is_zero
 
@@ -27,7 +27,7 @@ class VmiAgreement(models.Model):
 
     _name = "vmi.agreement"
     _description = "VMI Agreement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "vmi.portal.mixin"]
     _order = "id desc"
     _check_company_auto = True
     # VMI users read agreements without editing them, but discuss them.
@@ -192,6 +192,14 @@ class VmiAgreement(models.Model):
                         )
                     )
         return super().write(vals)
+
+    def _vmi_portal_path(self):
+        return f"/my/vmi/agreement/{self.id}"
+
+    def _compute_access_url(self):
+        super()._compute_access_url()
+        for agreement in self:
+            agreement.access_url = agreement._vmi_portal_path()
 
     def _compute_counts(self):
         """Smart-button counters: one ``_read_group`` per related model."""
@@ -412,6 +420,68 @@ class VmiAgreement(models.Model):
             "usage": "internal",
             "location_id": self.warehouse_id.view_location_id.id,
             "company_id": self.company_id.id,
+        }
+
+    def action_invite_supplier_contacts(self):
+        """One click: grant portal access to the supplier's contacts (Odoo's
+        portal wizard, which creates their portal users and sends the
+        invitation e-mails), so that they can confirm proposals and follow
+        stock and statements on the portal.
+
+        The wizard runs as superuser, scoped to this supplier's own contacts:
+        buyers need not be contact managers. Contacts without an e-mail, or
+        whose invitation fails (an e-mail already used by another user), are
+        reported; those who already have access are left as they are."""
+        self.ensure_one()
+        if not self.env.user.has_group("stock_vmi.group_vmi_manager"):
+            raise AccessError(_("Only VMI managers can invite the supplier's contacts to the portal."))
+        self.check_access("write")
+        supplier = self.partner_id.commercial_partner_id
+        contacts = supplier.child_ids.filtered(lambda p: p.type in ("contact", "other") and not p.is_company)
+        if not contacts:
+            raise UserError(
+                _(
+                    "%(supplier)s has no contacts: add the people who will use the portal (with their "
+                    "e-mail) to the supplier first.",
+                    supplier=supplier.display_name,
+                )
+            )
+        wizard = self.env["portal.wizard"].sudo().create({"partner_ids": [Command.set(contacts.ids)]})
+        invited, already, failed = [], [], []
+        for wizard_user in wizard.user_ids:
+            name = wizard_user.partner_id.name
+            if wizard_user.is_portal or wizard_user.is_internal:
+                already.append(name)
+            elif not wizard_user.email:
+                failed.append(_("%(name)s (no e-mail)", name=name))
+            else:
+                try:
+                    with self.env.cr.savepoint():
+                        wizard_user.action_grant_access()
+                    invited.append(name)
+                except UserError as e:
+                    failed.append(f"{name} ({e.args[0]})")
+        if invited:
+            self.message_post(
+                body=_("Portal access granted to %(contacts)s.", contacts=", ".join(invited)),
+                subtype_xmlid="mail.mt_note",
+            )
+        parts = []
+        if invited:
+            parts.append(_("Invited: %s.", ", ".join(invited)))
+        if already:
+            parts.append(_("Already on the portal: %s.", ", ".join(already)))
+        if failed:
+            parts.append(_("Not invited: %s.", "; ".join(failed)))
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": _("Supplier portal access"),
+                "message": " ".join(parts),
+                "type": "warning" if failed else "success",
+                "sticky": bool(failed),
+            },
         }
 
     def action_view_purchases(self):

@@ -356,6 +356,13 @@ class VmiAgreementLine(models.Model):
             line.consumption_3m = total
             line.consumption_monthly_avg = rules.monthly_average(total, 3)
 
+    def _vmi_next_month_demand(self):
+        """Extension point: ``{line id: quantity}`` of next month's demand
+        where the customer's plan gives it (shown on the supplier's agreement
+        page). Without a demand plan nothing is known: an empty dict, and the
+        page leaves the column out."""
+        return {}
+
     def _get_open_proposal_line_ids(self):
         """Agreement lines that already have an open proposal (waiting for the
         supplier or the buyer, or approved but waiting for the purchase

@@ -1,8 +1,8 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
-from odoo import _, api, fields, models
-from odoo.exceptions import AccessError, UserError
+from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo.exceptions import AccessError, UserError, ValidationError
 
 from .account_move import is_settlement_cancel, settlement_cancel_context, settlement_link_context
 
@@ -28,11 +28,17 @@ class VmiSettlement(models.Model):
     ``name`` is language-neutral: ``<agreement>/<YYYY-MM of the cut-off>``,
     with a ``-2``, ``-3``... suffix when several settlements of the agreement
     share the month.
+
+    The supplier receives the statement by e-mail (a signed, expiring portal
+    link, ``vmi.portal.mixin``) and approves or disputes it before the bill is
+    posted (``supplier_state``). A dispute blocks posting the bill
+    (``account.move._post``) until an accountant resolves it; a statement the
+    supplier never answers does not block anything.
     """
 
     _name = "vmi.settlement"
     _description = "VMI Settlement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "vmi.portal.mixin"]
     _order = "date_to desc, id desc"
     _check_company_auto = True
 
@@ -64,6 +70,25 @@ class VmiSettlement(models.Model):
         readonly=True,
         tracking=True,
     )
+    supplier_state = fields.Selection(
+        [
+            ("pending", "Awaiting Supplier"),
+            ("approved", "Approved by Supplier"),
+            ("disputed", "Disputed"),
+            ("resolved", "Dispute Resolved"),
+        ],
+        string="Supplier Approval",
+        default="pending",
+        required=True,
+        readonly=True,
+        tracking=True,
+        index=True,
+        copy=False,
+    )
+    supplier_dispute_reason = fields.Text(string="Dispute Reason", readonly=True, copy=False)
+    supplier_answer_uid = fields.Many2one("res.users", string="Answered By", readonly=True, copy=False)
+    supplier_answer_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
+    dispute_resolution = fields.Text(readonly=True, copy=False)
 
     # No UNIQUE(agreement_id, date_to): a second run for the same cut-off bills
     # the consumption recorded since (a second settlement). Billing exactly once
@@ -182,6 +207,7 @@ class VmiSettlement(models.Model):
             .create(self._prepare_bill(move_type))
         )
         self.sudo().write({"bill_id": bill.id, "state": "billed"})
+        self._vmi_send_statement()
         return bill
 
     def _prepare_bill(self, move_type):
@@ -300,6 +326,265 @@ class VmiSettlement(models.Model):
         Consumption.invalidate_model(["settlement_id", "settlement_line_id"])
         self.invalidate_recordset(["consumption_ids"])
         self.line_ids.invalidate_recordset(["consumption_ids"])
+
+    # ------------------------------------------------------------------
+    # Portal: statement e-mail and links
+    # ------------------------------------------------------------------
+    def _vmi_portal_path(self):
+        return f"/my/vmi/statement/{self.id}"
+
+    def _compute_access_url(self):
+        # portal.mixin's default ("#") would make the "View" button of the
+        # notification e-mails (and ``_get_access_action``) lead nowhere.
+        super()._compute_access_url()
+        for settlement in self:
+            settlement.access_url = settlement._vmi_portal_path()
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The supplier's button in notification e-mails carries the signed,
+        expiring token of ``vmi.portal.mixin`` rather than portal.mixin's
+        static ``access_token``: a forwarded e-mail must not open the
+        statement forever."""
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        if len(self) == 1:
+            for group_name, _matcher, data in groups:
+                if group_name == "portal_customer" and data.get("button_access"):
+                    data["button_access"]["url"] = self._vmi_portal_url()
+        return groups
+
+    def _vmi_supplier_recipients(self):
+        """Who receives the statement: the supplier and those of its contacts
+        who have a user (they answer it on the portal) and an e-mail address,
+        as for proposals (``purchase.order._vmi_supplier_recipients``). A
+        partner without an address is left out: it could only collect a
+        failed notification."""
+        self.ensure_one()
+        supplier = self.partner_id.commercial_partner_id.sudo()
+        contacts = supplier.child_ids.filtered(lambda p: p.user_ids and p.email)
+        return (self.partner_id.sudo().filtered("email") | contacts).sudo(False)
+
+    def _vmi_send_statement(self):
+        """E-mail each statement to its supplier, who follows it from then on
+        (answers and the resolution of a dispute reach it).
+
+        Written with ``sudo``: the accountant who settles only reads
+        settlements; the message's author stays the current user."""
+        template = self.env.ref("stock_vmi.mail_template_vmi_statement", raise_if_not_found=False)
+        if not template:
+            return
+        for settlement in self.sudo():
+            settlement.message_subscribe(partner_ids=settlement._vmi_supplier_recipients().ids)
+            settlement.message_post_with_source(
+                template,
+                message_type="comment",
+                subtype_xmlid="mail.mt_comment",
+            )
+
+    # ------------------------------------------------------------------
+    # Supplier approval
+    # ------------------------------------------------------------------
+    @api.model
+    def _vmi_is_accountant(self, user):
+        return user.has_group("account.group_account_invoice")
+
+    def _vmi_check_statement_supplier(self):
+        """The current user must be a contact of the statement's supplier
+        (portal) or an accountant recording the supplier's answer given by
+        phone or e-mail. Portal users reach this through RPC or the portal:
+        record rules restrict what they read; this also checks they answer for
+        their own company.
+
+        Returns whether the user acts on behalf of the supplier (an internal
+        user): the answer is then noted in the chatter."""
+        self.check_access("read")
+        user = self.env.user
+        on_behalf = user._is_internal()
+        if on_behalf:
+            if not (self.env.is_superuser() or self._vmi_is_accountant(user)):
+                raise AccessError(
+                    _("Only accountants (Invoicing: Billing) can record a supplier's answer on its behalf.")
+                )
+            return True
+        for settlement in self:
+            if user.partner_id.commercial_partner_id != settlement.partner_id.commercial_partner_id:
+                raise AccessError(_("You can only answer the statements of your own company."))
+        return False
+
+    def _vmi_check_supplier_can_answer(self):
+        """A statement is answered before its bill is posted, once (again
+        after a dispute was resolved)."""
+        for settlement in self.sudo():
+            if settlement.bill_id.state == "posted":
+                raise UserError(
+                    _(
+                        "The bill of statement %(statement)s is posted: it can no longer be approved or "
+                        "disputed; contact the accountant.",
+                        statement=settlement.name,
+                    )
+                )
+            if settlement.bill_id.state == "cancel":
+                raise UserError(
+                    _(
+                        "The bill of statement %(statement)s is cancelled: there is nothing to approve "
+                        "or dispute.",
+                        statement=settlement.name,
+                    )
+                )
+            if settlement.supplier_state not in ("pending", "resolved"):
+                raise UserError(
+                    _(
+                        "Statement %(statement)s is already “%(state)s”: it cannot be answered again.",
+                        statement=settlement.name,
+                        state=settlement._vmi_supplier_state_label(),
+                    )
+                )
+
+    def _vmi_supplier_state_label(self):
+        self.ensure_one()
+        return dict(self._fields["supplier_state"]._description_selection(self.env))[self.supplier_state]
+
+    def _vmi_note_on_behalf(self, action):
+        """Internal note: ``action`` ("approve" or "dispute") was recorded by
+        the current (internal) user on behalf of the supplier."""
+        user = self.env.user
+        for settlement in self:
+            values = {"supplier": settlement.partner_id.commercial_partner_id.display_name, "user": user.name}
+            if action == "approve":
+                body = _("Approved on behalf of %(supplier)s by %(user)s.", **values)
+            else:
+                body = _("Disputed on behalf of %(supplier)s by %(user)s.", **values)
+            settlement.sudo().message_post(
+                body=body,
+                author_id=user.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
+    def _vmi_post_to_supplier(self, body):
+        """A message the supplier's followers see (and receive)."""
+        self.ensure_one()
+        self.sudo().message_post(
+            body=body,
+            author_id=self.env.user.partner_id.id,
+            message_type="comment",
+            subtype_xmlid="mail.mt_comment",
+        )
+
+    def _vmi_answer_vals(self, state):
+        return {
+            "supplier_state": state,
+            "supplier_answer_uid": self.env.uid,
+            "supplier_answer_date": fields.Datetime.now(),
+        }
+
+    def action_supplier_approve(self):
+        """Supplier: approve the statement (its quantities and bill). An
+        accountant may record the supplier's approval on its behalf."""
+        on_behalf = self._vmi_check_statement_supplier()
+        self._vmi_check_supplier_can_answer()
+        if on_behalf:
+            self._vmi_note_on_behalf("approve")
+        self.sudo().write(self._vmi_answer_vals("approved"))
+        for settlement in self:
+            settlement._vmi_post_to_supplier(
+                _("Statement %(statement)s approved by the supplier.", statement=settlement.name)
+            )
+        return True
+
+    def action_supplier_dispute(self, reason):
+        """Supplier: dispute the statement, with a reason. Posting its bill is
+        blocked until an accountant resolves the dispute; the accountant gets
+        a to-do. An accountant may record the supplier's dispute on its
+        behalf."""
+        on_behalf = self._vmi_check_statement_supplier()
+        self._vmi_check_supplier_can_answer()
+        reason = reason.strip() if isinstance(reason, str) else ""
+        if not reason:
+            raise ValidationError(_("Please give a reason for disputing the statement."))
+        if on_behalf:
+            self._vmi_note_on_behalf("dispute")
+        vals = self._vmi_answer_vals("disputed")
+        vals.update(supplier_dispute_reason=reason, dispute_resolution=False)
+        self.sudo().write(vals)
+        for settlement in self:
+            settlement._vmi_post_to_supplier(
+                _(
+                    "Statement %(statement)s disputed by the supplier: %(reason)s",
+                    statement=settlement.name,
+                    reason=reason,
+                )
+            )
+            accountant = settlement._vmi_get_accountant()
+            if accountant:
+                settlement.sudo().activity_schedule(
+                    "mail.mail_activity_data_todo",
+                    summary=_("Resolve the supplier's dispute"),
+                    note=reason,
+                    user_id=accountant.id,
+                )
+        return True
+
+    def _vmi_get_accountant(self):
+        """Extension point: who resolves a dispute of this statement. The
+        accountant who settled it (when still an active accountant of the
+        company; not the cron's OdooBot), else the agreement's responsible
+        buyer, else the company's first accounting manager."""
+        self.ensure_one()
+        settlement = self.sudo()
+        company = settlement.company_id
+
+        def fits(user):
+            return (
+                user
+                and user.active
+                and user.id != SUPERUSER_ID
+                and user._is_internal()
+                and company in user.company_ids
+            )
+
+        creator = settlement.create_uid
+        if fits(creator) and self._vmi_is_accountant(creator):
+            return creator
+        buyer = settlement.agreement_id.user_id
+        if fits(buyer):
+            return buyer
+        managers = self.env.ref("account.group_account_manager").sudo().users
+        return managers.filtered(fits).sorted("id")[:1]
+
+    def action_resolve_dispute(self, resolution):
+        """Accountants: close the supplier's dispute with what was done (a
+        credit note, a corrected bill, an explanation). The bill may then be
+        posted; the supplier reads the resolution and may approve or dispute
+        the statement again."""
+        if not (self.env.is_superuser() or self._vmi_is_accountant(self.env.user)):
+            raise AccessError(_("Only accountants (Invoicing: Billing) can resolve a supplier's dispute."))
+        self.check_access("read")
+        not_disputed = self.filtered(lambda s: s.supplier_state != "disputed")
+        if not_disputed:
+            raise UserError(
+                _(
+                    "%(statements)s is not disputed: there is nothing to resolve.",
+                    statements=", ".join(not_disputed.mapped("name")),
+                )
+            )
+        resolution = resolution.strip() if isinstance(resolution, str) else ""
+        if not resolution:
+            raise ValidationError(_("Please describe how the dispute was resolved."))
+        self.sudo().write({"supplier_state": "resolved", "dispute_resolution": resolution})
+        todo = self.env.ref("mail.mail_activity_data_todo")
+        for settlement in self:
+            # Only the code schedules automated to-dos on a statement: the dispute's.
+            settlement.sudo().activity_ids.filtered(
+                lambda a, t=todo: a.activity_type_id == t and a.automated
+            ).action_feedback(feedback=resolution)
+            settlement._vmi_post_to_supplier(
+                _(
+                    "The dispute of statement %(statement)s is resolved: %(resolution)s",
+                    statement=settlement.name,
+                    resolution=resolution,
+                )
+            )
+        return True
 
     def action_view_bill(self):
         self.ensure_one()

@@ -1,0 +1,530 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""The supplier's VMI workplace in the Odoo portal.
+
+Pages (GET): agreements, one agreement (stock, consumption, rules, chatter),
+proposals, one proposal, statements, one statement (HTML or PDF).
+Actions (POST, CSRF-protected, logged-in only): confirm, adjust or decline a
+proposal; approve or dispute a statement.
+
+Access (``_vmi_get_record``):
+
+- a logged-in user sees a record only if the ORM lets it read it (record
+  rules: a supplier's contacts see their own commercial partner's records,
+  in the companies they deal with). A token in the URL never widens that;
+- a visitor who is not logged in may open the one page an e-mail link names,
+  read-only, while the link's signed token has not expired
+  (``vmi.portal.mixin``); without a token he is sent to the login page;
+- every action goes through the model's workflow methods, which check again
+  that the user acts for the record's supplier.
+
+Records the user may not read answer 403, records that do not exist 404, so a
+supplier learns nothing about another supplier's records.
+"""
+
+import logging
+from collections import OrderedDict, defaultdict
+from datetime import date, datetime, time
+from urllib.parse import quote
+
+from werkzeug.exceptions import Forbidden, NotFound
+
+from odoo import _, fields, http
+from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
+from odoo.http import request
+from odoo.tools import format_date
+
+from odoo.addons.portal.controllers.portal import CustomerPortal
+from odoo.addons.portal.controllers.portal import pager as portal_pager
+
+from ..logic import rules
+
+_logger = logging.getLogger(__name__)
+
+# How many calendar months (the current one to date included) the agreement
+# page shows one by one.
+CONSUMPTION_MONTHS = 3
+_MAX_NOTE = 2000
+
+
+class VmiPortal(CustomerPortal):
+    # ------------------------------------------------------------------
+    # Home counters
+    # ------------------------------------------------------------------
+    def _prepare_home_portal_values(self, counters):
+        values = super()._prepare_home_portal_values(counters)
+        env = request.env
+        if "vmi_agreement_count" in counters:
+            Agreement = env["vmi.agreement"]
+            values["vmi_agreement_count"] = (
+                Agreement.search_count(self._vmi_agreements_domain()) if Agreement.has_access("read") else 0
+            )
+        if "vmi_proposal_count" in counters:
+            Order = env["purchase.order"]
+            values["vmi_proposal_count"] = (
+                Order.search_count(self._vmi_proposals_domain("to_confirm"))
+                if Order.has_access("read")
+                else 0
+            )
+        if "vmi_statement_count" in counters:
+            Settlement = env["vmi.settlement"]
+            values["vmi_statement_count"] = (
+                Settlement.search_count(self._vmi_statements_domain("pending"))
+                if Settlement.has_access("read")
+                else 0
+            )
+        return values
+
+    # ------------------------------------------------------------------
+    # Domains (extension points) — record rules restrict them further
+    # ------------------------------------------------------------------
+    def _vmi_agreements_domain(self):
+        return [("state", "!=", "draft")]
+
+    def _vmi_proposals_domain(self, filterby="all"):
+        domain = [("vmi_agreement_id", "!=", False)]
+        if filterby == "to_confirm":
+            domain += [("vmi_state", "=", "to_confirm"), ("state", "in", ("draft", "sent"))]
+        elif filterby == "to_approve":
+            domain += [("vmi_state", "=", "to_approve")]
+        elif filterby == "approved":
+            domain += [("vmi_state", "=", "approved")]
+        elif filterby == "declined":
+            domain += [("vmi_state", "=", "declined")]
+        return domain
+
+    def _vmi_statements_domain(self, filterby="all"):
+        domain = [("bill_id", "!=", False)]
+        if filterby in ("pending", "approved", "disputed", "resolved"):
+            domain += [("supplier_state", "=", filterby)]
+        return domain
+
+    # ------------------------------------------------------------------
+    # Access
+    # ------------------------------------------------------------------
+    def _vmi_get_record(self, model, record_id, access_token=None):
+        """The record to show, as superuser, once access is granted.
+
+        Returns ``(record_sudo, by_token)``. Raises ``NotFound`` (missing
+        record), ``Forbidden`` (not readable, invalid or expired token) or
+        returns a redirect to the login page (public visitor, no token)."""
+        env = request.env
+        record = env[model].browse(record_id)
+        record_sudo = record.sudo().exists()
+        if not record_sudo or not self._vmi_is_vmi_record(record_sudo):
+            raise NotFound()
+        if not env.user._is_public():
+            # Logged in: the ORM decides; a token never widens it.
+            try:
+                record.check_access("read")
+            except (AccessError, MissingError) as e:
+                raise Forbidden() from e
+            return record_sudo, False
+        if access_token and env[model]._vmi_check_portal_token(record_id, access_token):
+            return record_sudo, True
+        if access_token:
+            raise Forbidden(_("This link is invalid or has expired: please log in to the portal."))
+        return None, False
+
+    def _vmi_is_vmi_record(self, record_sudo):
+        """A purchase order reached through the VMI pages must be a VMI
+        proposal; a draft agreement is not shared with the supplier yet."""
+        if record_sudo._name == "purchase.order":
+            return bool(record_sudo.vmi_agreement_id)
+        if record_sudo._name == "vmi.agreement":
+            return record_sudo.state != "draft"
+        if record_sudo._name == "vmi.settlement":
+            return bool(record_sudo.bill_id)
+        return True
+
+    def _vmi_login_redirect(self):
+        return request.redirect("/web/login?redirect=" + quote(request.httprequest.full_path, safe=""))
+
+    def _vmi_get_for_action(self, model, record_id):
+        """Actions: logged-in users only, on records they may read. Returns
+        the record in the user's environment (the model methods check that
+        the user acts for the supplier)."""
+        record = request.env[model].browse(record_id)
+        if not record.sudo().exists() or not self._vmi_is_vmi_record(record.sudo()):
+            raise NotFound()
+        try:
+            record.check_access("read")
+        except (AccessError, MissingError) as e:
+            raise Forbidden() from e
+        return record
+
+    # ------------------------------------------------------------------
+    # Agreements
+    # ------------------------------------------------------------------
+    @http.route(
+        ["/my/vmi", "/my/vmi/agreements", "/my/vmi/agreements/page/<int:page>"],
+        type="http",
+        auth="user",
+        website=True,
+    )
+    def portal_my_vmi_agreements(self, page=1, sortby=None, **kw):
+        Agreement = request.env["vmi.agreement"]
+        values = self._prepare_portal_layout_values()
+        searchbar_sortings = {
+            "name": {"label": _("Reference"), "order": "name desc, id desc"},
+            "start": {"label": _("Start Date"), "order": "date_start desc, id desc"},
+        }
+        sortby = sortby if sortby in searchbar_sortings else "name"
+        domain = self._vmi_agreements_domain()
+        count = Agreement.search_count(domain)
+        pager = portal_pager(
+            url="/my/vmi/agreements",
+            url_args={"sortby": sortby},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        agreements = Agreement.search(
+            domain,
+            order=searchbar_sortings[sortby]["order"],
+            limit=self._items_per_page,
+            offset=pager["offset"],
+        )
+        values.update(
+            {
+                "agreements": agreements.sudo(),
+                "page_name": "vmi_agreements",
+                "pager": pager,
+                "searchbar_sortings": searchbar_sortings,
+                "sortby": sortby,
+                "default_url": "/my/vmi/agreements",
+            }
+        )
+        return request.render("stock_vmi.portal_my_vmi_agreements", values)
+
+    @http.route("/my/vmi/agreement/<int:agreement_id>", type="http", auth="public", website=True)
+    def portal_my_vmi_agreement(self, agreement_id, access_token=None, **kw):
+        agreement, by_token = self._vmi_get_record("vmi.agreement", agreement_id, access_token)
+        if agreement is None:
+            return self._vmi_login_redirect()
+        values = self._prepare_portal_layout_values()
+        values.update(self._vmi_agreement_page_values(agreement, by_token))
+        return request.render("stock_vmi.portal_my_vmi_agreement", values)
+
+    def _vmi_agreement_page_values(self, agreement, by_token):
+        """Values of the agreement page. The per-month consumption of all
+        lines is one grouped query; the lines' stock figures are computed for
+        all lines at once (``vmi.agreement.line`` batch computes)."""
+        lines = agreement.line_ids
+        today = fields.Date.context_today(agreement)
+        months = rules.recent_month_starts(today, CONSUMPTION_MONTHS)
+        by_line_month = defaultdict(float)
+        if lines:
+            start = datetime.combine(months[0], time.min)
+            end = datetime.combine(rules.add_months(months[-1], 1), time.min)
+            groups = (
+                request.env["vmi.consumption"]
+                .sudo()
+                ._read_group(
+                    [("agreement_line_id", "in", lines.ids), ("date", ">=", start), ("date", "<", end)],
+                    ["agreement_line_id", "date:month"],
+                    ["quantity:sum"],
+                )
+            )
+            for line, month, quantity in groups:
+                by_line_month[line.id, month.date() if isinstance(month, datetime) else month] = quantity
+        demand = lines._vmi_next_month_demand()
+        status_labels = dict(lines._fields["stock_status"]._description_selection(request.env))
+        open_proposals = (
+            request.env["purchase.order"]
+            .sudo()
+            .search_count(
+                [("vmi_agreement_id", "=", agreement.id)]
+                + request.env["purchase.order"]._get_vmi_open_proposals_domain()
+            )
+        )
+        return {
+            "agreement": agreement,
+            "lines": lines,
+            "months": months,
+            "month_labels": [format_date(request.env, month, date_format="MMM yyyy") for month in months],
+            "consumption": by_line_month,
+            "demand": demand,
+            "status_labels": status_labels,
+            "open_proposals": open_proposals,
+            "by_token": by_token,
+            "page_name": "vmi_agreement",
+            "object": agreement,
+            "disable_composer": by_token,
+        }
+
+    # ------------------------------------------------------------------
+    # Proposals
+    # ------------------------------------------------------------------
+    def _vmi_proposal_filters(self):
+        return OrderedDict(
+            [
+                ("to_confirm", {"label": _("To Confirm")}),
+                ("to_approve", {"label": _("Waiting for Buyer")}),
+                ("approved", {"label": _("Approved")}),
+                ("declined", {"label": _("Declined")}),
+                ("all", {"label": _("All")}),
+            ]
+        )
+
+    @http.route(
+        ["/my/vmi/proposals", "/my/vmi/proposals/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_vmi_proposals(self, page=1, filterby=None, **kw):
+        Order = request.env["purchase.order"]
+        values = self._prepare_portal_layout_values()
+        filters = self._vmi_proposal_filters()
+        filterby = filterby if filterby in filters else "to_confirm"
+        domain = self._vmi_proposals_domain(filterby)
+        count = Order.search_count(domain)
+        pager = portal_pager(
+            url="/my/vmi/proposals",
+            url_args={"filterby": filterby},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        orders = Order.search(
+            domain, order="date_order desc, id desc", limit=self._items_per_page, offset=pager["offset"]
+        )
+        values.update(
+            {
+                "orders": orders.sudo(),
+                "page_name": "vmi_proposals",
+                "pager": pager,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "default_url": "/my/vmi/proposals",
+            }
+        )
+        return request.render("stock_vmi.portal_my_vmi_proposals", values)
+
+    @http.route("/my/vmi/proposal/<int:order_id>", type="http", auth="public", website=True)
+    def portal_my_vmi_proposal(self, order_id, access_token=None, message=None, **kw):
+        order, by_token = self._vmi_get_record("purchase.order", order_id, access_token)
+        if order is None:
+            return self._vmi_login_redirect()
+        return self._vmi_render_proposal(order, by_token, message=message)
+
+    def _vmi_render_proposal(self, order, by_token=False, message=None, error=None, status=200):
+        values = self._prepare_portal_layout_values()
+        user = request.env.user
+        can_answer = (
+            not by_token
+            and not user._is_public()
+            and order.vmi_state == "to_confirm"
+            and order.state in ("draft", "sent")
+            and (
+                user.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id
+                or user.has_group("stock_vmi.group_vmi_manager")
+            )
+        )
+        messages = {
+            "confirmed": _("Thank you: the proposal is confirmed."),
+            "adjusted": _("Thank you: your adjustment was recorded."),
+            "declined": _("The proposal was declined; the buyer is notified."),
+        }
+        values.update(
+            {
+                "order": order,
+                "agreement": order.vmi_agreement_id,
+                "by_token": by_token,
+                "can_answer": can_answer,
+                "message": messages.get(message),
+                "error": error,
+                "page_name": "vmi_proposal",
+                "tolerance": order.vmi_agreement_id.adjust_tolerance,
+                "today": fields.Date.context_today(order),
+            }
+        )
+        return request.render("stock_vmi.portal_my_vmi_proposal", values, status=status)
+
+    def _vmi_run_action(self, record, method, *args, **kwargs):
+        """Run a workflow method in a savepoint: on a refusal nothing it did
+        is kept, and the message is shown to the user."""
+        try:
+            with request.env.cr.savepoint():
+                getattr(record, method)(*args, **kwargs)
+        except AccessError as e:
+            raise Forbidden() from e
+        except (UserError, ValidationError) as e:
+            return e.args[0] if e.args else str(e)
+        return None
+
+    @http.route(
+        "/my/vmi/proposal/<int:order_id>/confirm", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_vmi_proposal_confirm(self, order_id, note=None, **kw):
+        order = self._vmi_get_for_action("purchase.order", order_id)
+        error = self._vmi_run_action(order, "action_vmi_supplier_confirm", note=self._vmi_clean_text(note))
+        if error:
+            return self._vmi_render_proposal(order.sudo(), error=error, status=400)
+        return request.redirect(f"/my/vmi/proposal/{order_id}?message=confirmed")
+
+    @http.route(
+        "/my/vmi/proposal/<int:order_id>/adjust", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_vmi_proposal_adjust(self, order_id, date_planned=None, note=None, **kw):
+        order = self._vmi_get_for_action("purchase.order", order_id)
+        quantities = {}
+        error = None
+        for key, value in kw.items():
+            if key.startswith("qty_"):
+                value = (value or "").strip()
+                if value:
+                    quantities[key[4:]] = value.replace(",", ".") if value.count(",") == 1 else value
+        if not quantities and not date_planned:
+            error = _("Change a quantity or the promised date, or confirm the proposal as it is.")
+        promised = None
+        if not error and date_planned:
+            try:
+                promised = date.fromisoformat(date_planned.strip())
+            except ValueError:
+                error = _("The promised date is not a valid date.")
+        if not error:
+            error = self._vmi_run_action(
+                order,
+                "action_vmi_supplier_adjust",
+                quantities=quantities,
+                date_planned=promised and datetime.combine(promised, time(12)),
+                note=self._vmi_clean_text(note),
+            )
+        if error:
+            return self._vmi_render_proposal(order.sudo(), error=error, status=400)
+        return request.redirect(f"/my/vmi/proposal/{order_id}?message=adjusted")
+
+    @http.route(
+        "/my/vmi/proposal/<int:order_id>/decline", type="http", auth="user", methods=["POST"], website=True
+    )
+    def portal_vmi_proposal_decline(self, order_id, reason=None, **kw):
+        order = self._vmi_get_for_action("purchase.order", order_id)
+        error = self._vmi_run_action(order, "action_vmi_supplier_decline", self._vmi_clean_text(reason))
+        if error:
+            return self._vmi_render_proposal(order.sudo(), error=error, status=400)
+        return request.redirect(f"/my/vmi/proposal/{order_id}?message=declined")
+
+    @staticmethod
+    def _vmi_clean_text(text):
+        text = (text or "").strip()
+        return text[:_MAX_NOTE] or None
+
+    # ------------------------------------------------------------------
+    # Statements
+    # ------------------------------------------------------------------
+    def _vmi_statement_filters(self):
+        return OrderedDict(
+            [
+                ("all", {"label": _("All")}),
+                ("pending", {"label": _("To Approve")}),
+                ("approved", {"label": _("Approved")}),
+                ("disputed", {"label": _("Disputed")}),
+            ]
+        )
+
+    @http.route(
+        ["/my/vmi/statements", "/my/vmi/statements/page/<int:page>"], type="http", auth="user", website=True
+    )
+    def portal_my_vmi_statements(self, page=1, filterby=None, **kw):
+        Settlement = request.env["vmi.settlement"]
+        values = self._prepare_portal_layout_values()
+        filters = self._vmi_statement_filters()
+        filterby = filterby if filterby in filters else "all"
+        domain = self._vmi_statements_domain(filterby)
+        count = Settlement.search_count(domain)
+        pager = portal_pager(
+            url="/my/vmi/statements",
+            url_args={"filterby": filterby},
+            total=count,
+            page=page,
+            step=self._items_per_page,
+        )
+        statements = Settlement.search(domain, limit=self._items_per_page, offset=pager["offset"])
+        values.update(
+            {
+                "statements": statements.sudo(),
+                "page_name": "vmi_statements",
+                "pager": pager,
+                "searchbar_filters": filters,
+                "filterby": filterby,
+                "default_url": "/my/vmi/statements",
+            }
+        )
+        return request.render("stock_vmi.portal_my_vmi_statements", values)
+
+    @http.route("/my/vmi/statement/<int:settlement_id>", type="http", auth="public", website=True)
+    def portal_my_vmi_statement(
+        self, settlement_id, access_token=None, report_type=None, download=False, message=None, **kw
+    ):
+        statement, by_token = self._vmi_get_record("vmi.settlement", settlement_id, access_token)
+        if statement is None:
+            return self._vmi_login_redirect()
+        if report_type in ("pdf", "html", "text"):
+            return self._show_report(
+                model=statement,
+                report_type=report_type,
+                report_ref="stock_vmi.action_report_vmi_settlement",
+                download=download,
+            )
+        return self._vmi_render_statement(statement, by_token, access_token=access_token, message=message)
+
+    def _vmi_render_statement(
+        self, statement, by_token=False, access_token=None, message=None, error=None, status=200
+    ):
+        values = self._prepare_portal_layout_values()
+        user = request.env.user
+        can_answer = (
+            not by_token
+            and not user._is_public()
+            and statement.supplier_state in ("pending", "resolved")
+            and statement.bill_id.state == "draft"
+            and user.partner_id.commercial_partner_id == statement.partner_id.commercial_partner_id
+        )
+        messages = {
+            "approved": _("Thank you: the statement is approved."),
+            "disputed": _(
+                "Your dispute was sent to the accountant; the bill will not be posted until it is resolved."
+            ),
+        }
+        pdf_url = f"/my/vmi/statement/{statement.id}?report_type=pdf&download=1"
+        if by_token:
+            pdf_url += "&access_token=" + quote(access_token, safe="")
+        values.update(
+            {
+                "statement": statement,
+                "by_token": by_token,
+                "can_answer": can_answer,
+                "pdf_url": pdf_url,
+                "message": messages.get(message),
+                "error": error,
+                "page_name": "vmi_statement",
+            }
+        )
+        return request.render("stock_vmi.portal_my_vmi_statement", values, status=status)
+
+    @http.route(
+        "/my/vmi/statement/<int:settlement_id>/approve",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_vmi_statement_approve(self, settlement_id, **kw):
+        statement = self._vmi_get_for_action("vmi.settlement", settlement_id)
+        error = self._vmi_run_action(statement, "action_supplier_approve")
+        if error:
+            return self._vmi_render_statement(statement.sudo(), error=error, status=400)
+        return request.redirect(f"/my/vmi/statement/{settlement_id}?message=approved")
+
+    @http.route(
+        "/my/vmi/statement/<int:settlement_id>/dispute",
+        type="http",
+        auth="user",
+        methods=["POST"],
+        website=True,
+    )
+    def portal_vmi_statement_dispute(self, settlement_id, reason=None, **kw):
+        statement = self._vmi_get_for_action("vmi.settlement", settlement_id)
+        error = self._vmi_run_action(statement, "action_supplier_dispute", self._vmi_clean_text(reason))
+        if error:
+            return self._vmi_render_statement(statement.sudo(), error=error, status=400)
+        return request.redirect(f"/my/vmi/statement/{settlement_id}?message=disputed")

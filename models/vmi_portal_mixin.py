@@ -1,0 +1,76 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import timedelta
+
+from odoo import api, models
+from odoo.tools.misc import hash_sign, verify_hash_signed
+
+# Scope of the signed links: a token made for a VMI page is worth nothing
+# elsewhere (other modules sign with their own scope).
+TOKEN_SCOPE = "stock_vmi.portal"
+DEFAULT_LINK_DAYS = 14
+
+
+class VmiPortalMixin(models.AbstractModel):
+    """Links to the supplier's VMI portal pages, for e-mails.
+
+    A link carries a **signed, expiring** token (``hash_sign``): a reader who
+    is not logged in may open the page it names, read-only, until the token
+    expires (``stock_vmi.portal_link_days``, 14 days by default). The token
+    names one record of one model; it never widens what a logged-in user may
+    see (``controllers.portal``), and it never allows an action: confirming,
+    adjusting, declining or approving needs the supplier's portal login.
+    Unlike ``portal.mixin``'s static ``access_token``, such a link cannot be
+    used forever once it has been forwarded.
+    """
+
+    _name = "vmi.portal.mixin"
+    _description = "VMI portal links"
+
+    def _vmi_portal_path(self):
+        """Extension point: the portal path of this record (``/my/vmi/...``)."""
+        raise NotImplementedError
+
+    @api.model
+    def _vmi_link_days(self):
+        value = self.env["ir.config_parameter"].sudo().get_param("stock_vmi.portal_link_days")
+        try:
+            days = int(value) if value else DEFAULT_LINK_DAYS
+        except ValueError:
+            days = DEFAULT_LINK_DAYS
+        return max(days, 1)
+
+    def _vmi_portal_token(self):
+        """A token for this record, valid ``_vmi_link_days`` days."""
+        self.ensure_one()
+        return hash_sign(
+            self.sudo().env,
+            TOKEN_SCOPE,
+            [self._name, self.id],
+            expiration=timedelta(days=self._vmi_link_days()),
+        )
+
+    def _vmi_portal_url(self, with_token=True):
+        """Absolute URL of this record's portal page, with a signed token."""
+        self.ensure_one()
+        url = self.get_base_url() + self._vmi_portal_path()
+        if with_token:
+            url += "?access_token=" + self._vmi_portal_token()
+        return url
+
+    def _get_report_base_filename(self):
+        """Name of the PDF the portal serves (``CustomerPortal._show_report``)."""
+        self.ensure_one()
+        return self.display_name
+
+    @api.model
+    def _vmi_check_portal_token(self, record_id, token):
+        """True when ``token`` is a valid, unexpired token for the record
+        ``record_id`` of this model."""
+        if not token or not isinstance(token, str):
+            return False
+        try:
+            payload = verify_hash_signed(self.sudo().env, TOKEN_SCOPE, token)
+        except Exception:  # noqa: BLE001 - a malformed token is just invalid
+            return False
+        return payload == [self._name, record_id]

@@ -1,0 +1,70 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from odoo.tests import tagged
+
+from .test_portal import VmiPortalCommon
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestPortalTours(VmiPortalCommon):
+    """The supplier's portal in headless Chromium (SPEC steps 2, 3 and 5)."""
+
+    def _tour(self, url, tour):
+        self.start_tour(url, tour, login="vmi_portal_a")
+
+    def test_agreement_page(self):
+        """The supplier opens its agreement from the portal home and reads
+        on hand 45, below the reorder point 50."""
+        self._tour("/my/home", "stock_vmi_portal_agreement")
+
+    def test_confirm_proposal(self):
+        self._tour("/my/vmi/proposals", "stock_vmi_portal_confirm")
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order.state, "purchase")
+        self.assertEqual(self.order_line.product_qty, 55)
+        self.assertEqual(self.order.vmi_confirmed_by, self.portal_user)
+
+    def test_adjust_within_tolerance(self):
+        self._tour(f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_adjust_within")
+        self.assertEqual(self.order.vmi_state, "approved")
+        self.assertEqual(self.order_line.product_qty, 58)
+
+    def test_adjust_beyond_tolerance(self):
+        self._tour(f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_adjust_beyond")
+        self.assertEqual(self.order.vmi_state, "to_approve")
+        self.assertEqual(self.order_line.product_qty, 80)
+        self.assertEqual(self.order.state, "sent", "not confirmed before the buyer approves")
+
+    def test_adjust_invalid(self):
+        self._tour(f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_adjust_invalid")
+        self.assertEqual(self.order.vmi_state, "to_confirm")
+        self.assertEqual(self.order_line.product_qty, 55)
+
+    def test_decline_proposal(self):
+        self._tour(f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_decline")
+        self.assertEqual(self.order.vmi_state, "declined")
+        self.assertEqual(self.order.vmi_decline_reason, "Production line stopped for maintenance")
+
+    def test_approve_statement(self):
+        statement = self._make_statement()
+        self._tour("/my/vmi/statements", "stock_vmi_portal_statement_approve")
+        self.assertEqual(statement.supplier_state, "approved")
+
+    def test_dispute_statement(self):
+        statement = self._make_statement()
+        self._tour(f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_dispute")
+        self.assertEqual(statement.supplier_state, "disputed")
+        self.assertEqual(statement.supplier_dispute_reason, "We count 80 consumed, not 85")
+        self.assertTrue(statement.activity_ids, "the accountant is asked to look into it")
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestPortalToursMobile(VmiPortalCommon):
+    """The agreement page on a phone screen."""
+
+    browser_size = "375x667"
+    touch_enabled = True
+
+    def test_agreement_page_on_phone(self):
+        url = f"/my/vmi/agreement/{self.agreement.id}"
+        self.start_tour(url, "stock_vmi_portal_agreement_mobile", login="vmi_portal_a")

@@ -69,11 +69,18 @@ class VmiPortal(CustomerPortal):
         if "vmi_statement_count" in counters:
             Settlement = env["vmi.settlement"]
             values["vmi_statement_count"] = (
-                Settlement.search_count(self._vmi_statements_domain("pending"))
-                if Settlement.has_access("read")
-                else 0
+                len(self._vmi_statements_to_answer()) if Settlement.has_access("read") else 0
             )
         return values
+
+    def _vmi_statements_to_answer(self):
+        """Statements the supplier can still approve or dispute: not answered
+        (or answered, then the dispute resolved) and their bill still a draft
+        (the bill is read as superuser: it is the customer's document)."""
+        statements = request.env["vmi.settlement"].search(
+            [("bill_id", "!=", False), ("supplier_state", "in", ("pending", "resolved"))]
+        )
+        return statements.sudo().filtered(lambda s: s.bill_id.state == "draft")
 
     # ------------------------------------------------------------------
     # Domains (extension points) — record rules restrict them further

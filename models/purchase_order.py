@@ -71,6 +71,26 @@ class PurchaseOrder(models.Model):
     def _vmi_portal_path(self):
         return f"/my/vmi/proposal/{self.id}"
 
+    def _compute_access_url(self):
+        """A VMI proposal's portal page is the VMI one, where the supplier
+        answers it (Odoo's purchase page only acknowledges an RFQ)."""
+        super()._compute_access_url()
+        for order in self.filtered("vmi_agreement_id"):
+            order.access_url = order._vmi_portal_path()
+
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The supplier's button in a VMI proposal's notification e-mails
+        opens the VMI page with a signed, expiring token, instead of Odoo's
+        RFQ acknowledgement link (which would not answer the proposal)."""
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        if len(self) != 1 or not self.vmi_agreement_id:
+            return groups
+        for group_name, _matcher, data in groups:
+            if group_name == "portal_customer":
+                data["button_access"] = {"url": self._vmi_portal_url(), "title": _("Open the Proposal")}
+                data.pop("actions", None)
+        return groups
+
     @api.constrains("company_id", "vmi_agreement_id")
     def _check_vmi_agreement_company(self):
         """A proposal belongs to its agreement's company. ``check_company``

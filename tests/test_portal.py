@@ -40,7 +40,7 @@ class VmiPortalCommon(VmiCommon, HttpCase):
         return self.url_open(url, allow_redirects=False, **kw)
 
     def _csrf(self):
-        page = self._get("/my/home")
+        page = self.url_open("/my/home")  # follows the language redirect, if any
         self.assertEqual(page.status_code, 200)
         return re.search(r'csrf_token: "([^"]+)"', page.text).group(1)
 
@@ -59,6 +59,14 @@ class TestPortalPages(VmiPortalCommon):
             "/my/counters", {"counters": ["vmi_agreement_count", "vmi_proposal_count", "vmi_statement_count"]}
         )
         self.assertEqual(res, {"vmi_agreement_count": 1, "vmi_proposal_count": 1, "vmi_statement_count": 0})
+        statement = self._make_statement()
+        counters = ["vmi_proposal_count", "vmi_statement_count"]
+        res = self.make_jsonrpc_request("/my/counters", {"counters": counters})
+        self.assertEqual(res["vmi_statement_count"], 1)
+        statement.with_user(self.portal_user).action_supplier_approve()
+        res = self.make_jsonrpc_request("/my/counters", {"counters": counters})
+        self.assertEqual(res["vmi_statement_count"], 0)
+        self.assertEqual(res["vmi_proposal_count"], 0, "the confirmed proposal no longer counts")
 
     def test_agreement_page(self):
         """Seed step 2 on the portal: on hand 45 below the reorder point 50,
@@ -81,6 +89,27 @@ class TestPortalPages(VmiPortalCommon):
         # Supplier B's product is not on A's page.
         self.assertNotIn("6206", row)
         self.assertNotIn('data-product="6206"', page.text)
+
+    def test_pages_in_chinese(self):
+        """A supplier whose language is zh_CN reads the pages in Chinese (the
+        module's zh_CN terms, loaded as a language install does)."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"], overwrite=True)
+        self.portal_user.lang = "zh_CN"
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        # The portal redirects to the user's language prefix (/zh_CN/...).
+        page = self.url_open(f"/my/vmi/agreement/{self.agreement.id}").text
+        for term in ("库存与消耗", "约定规则", "低于补货线"):
+            self.assertIn(term, page)
+        self.assertNotIn("Stock and consumption", page)
+        page = self.url_open(f"/my/vmi/proposal/{self.order.id}").text
+        self.assertIn("按建议确认", page)
+        self.assertNotIn("Confirm as Proposed", page)
+        # A refusal comes back in Chinese too.
+        res = self._post(f"/my/vmi/proposal/{self.order.id}/adjust", {f"qty_{self.order_line.id}": "-5"})
+        self.assertEqual(res.status_code, 400)
+        self.assertIn("数量不能为负数", res.text)
+        self.assertEqual(self.order_line.product_qty, 55)
 
     def test_agreement_page_query_count_does_not_grow_with_lines(self):
         """The page reads all lines' figures in batches: ten more products
@@ -422,6 +451,20 @@ class TestPortalMails(VmiPortalCommon):
         self.assertFalse(self.env["purchase.order"]._vmi_check_portal_token(self.order_b.id, token))
         self.authenticate(None, None)
         self.assertEqual(self._get(url.replace(self.order.get_base_url(), "")).status_code, 200)
+
+    def test_notification_button_opens_vmi_page(self):
+        """The "View" button of the notification e-mail a supplier contact
+        receives opens the VMI proposal page with an expiring token, not
+        Odoo's RFQ acknowledgement link."""
+        self.assertEqual(self.order.access_url, f"/my/vmi/proposal/{self.order.id}")
+        message = self.order.message_ids.filtered(lambda m: "/my/vmi/proposal/" in (m.body or ""))[:1]
+        groups = self.order._notify_get_recipients_groups(message, "Purchase Order")
+        portal = next(data for name, _m, data in groups if name == "portal_customer")
+        url = portal["button_access"]["url"]
+        self.assertIn(f"/my/vmi/proposal/{self.order.id}?access_token=", url)
+        self.assertNotIn("actions", portal)
+        token = url.split("access_token=")[1]
+        self.assertTrue(self.env["purchase.order"]._vmi_check_portal_token(self.order.id, token))
 
     def test_reminder(self):
         """Unanswered after 2 days: one reminder, with a link; not again the

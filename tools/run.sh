@@ -65,7 +65,10 @@ if ! db_exists "$DB"; then
 elif ! module_installed "$DB"; then
   die "database $DB exists but stock_vmi is not installed in it; use --reset to recreate it"
 else
-  log "database $DB already exists (use --reset to recreate it)"
+  # The checkout may be newer than the database: bring the module up to date.
+  log "database $DB already exists (use --reset to recreate it): updating stock_vmi"
+  odoo_bin -d "$DB" -u stock_vmi --stop-after-init --http-interface=127.0.0.1 --http-port="$PORT" \
+    || die "update of stock_vmi in $DB failed"
 fi
 
 missing=$(demo_users_missing "$DB")

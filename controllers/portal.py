@@ -27,6 +27,7 @@ from collections import OrderedDict, defaultdict
 from datetime import date, datetime, time
 from urllib.parse import quote
 
+import pytz
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import _, fields, http
@@ -45,12 +46,37 @@ _logger = logging.getLogger(__name__)
 # page shows one by one.
 CONSUMPTION_MONTHS = 3
 _MAX_NOTE = 2000
+STATUS_BADGE = {
+    rules.STATUS_BELOW: "text-bg-danger",
+    rules.STATUS_OK: "text-bg-success",
+    rules.STATUS_ABOVE: "text-bg-warning",
+}
 
 
 class VmiPortal(CustomerPortal):
     # ------------------------------------------------------------------
     # Home counters
     # ------------------------------------------------------------------
+    def _prepare_portal_layout_values(self):
+        """For a supplier with VMI agreements, the portal home always shows
+        its proposals and statements entries, with what waits for it (Odoo
+        hides an entry whose counter is 0: past proposals and statements
+        would have no way in)."""
+        values = super()._prepare_portal_layout_values()
+        env = request.env
+        Agreement = env["vmi.agreement"]
+        values["vmi_is_supplier"] = bool(
+            not env.user._is_public()
+            and Agreement.has_access("read")
+            and Agreement.search_count(self._vmi_agreements_domain(), limit=1)
+        )
+        if values["vmi_is_supplier"]:
+            values["vmi_to_confirm"] = env["purchase.order"].search_count(
+                self._vmi_proposals_domain("to_confirm")
+            )
+            values["vmi_to_answer"] = len(self._vmi_statements_to_answer())
+        return values
+
     def _prepare_home_portal_values(self, counters):
         values = super()._prepare_home_portal_values(counters)
         env = request.env
@@ -102,7 +128,10 @@ class VmiPortal(CustomerPortal):
 
     def _vmi_statements_domain(self, filterby="all"):
         domain = [("bill_id", "!=", False)]
-        if filterby in ("pending", "approved", "disputed", "resolved"):
+        if filterby == "pending":
+            # Still to answer: not answered yet, or again after a resolved dispute.
+            domain += [("supplier_state", "in", ("pending", "resolved"))]
+        elif filterby in ("approved", "disputed", "resolved"):
             domain += [("supplier_state", "=", filterby)]
         return domain
 
@@ -213,6 +242,22 @@ class VmiPortal(CustomerPortal):
         values.update(self._vmi_agreement_page_values(agreement, by_token))
         return request.render("stock_vmi.portal_my_vmi_agreement", values)
 
+    def _vmi_number_formatter(self):
+        """A fast number formatter in the user's language (separators of
+        ``res.lang``): the agreement page shows thousands of figures, and
+        QWeb's float widget costs a field converter call per cell. Whole
+        numbers are shown without decimals."""
+        lang = request.env["res.lang"]._get_data(code=request.env.lang or "en_US")
+        table = str.maketrans({",": lang.thousands_sep or "", ".": lang.decimal_point or "."})
+
+        def number(value, digits=2):
+            value = value or 0.0
+            if value == int(value):
+                return f"{int(value):,}".translate(table)
+            return f"{value:,.{digits}f}".rstrip("0").rstrip(".").translate(table)
+
+        return number
+
     def _vmi_agreement_page_values(self, agreement, by_token):
         """Values of the agreement page. The per-month consumption of all
         lines is one grouped query; the lines' stock figures are computed for
@@ -222,21 +267,24 @@ class VmiPortal(CustomerPortal):
         months = rules.recent_month_starts(today, CONSUMPTION_MONTHS)
         by_line_month = defaultdict(float)
         if lines:
-            start = datetime.combine(months[0], time.min)
-            end = datetime.combine(rules.add_months(months[-1], 1), time.min)
-            groups = (
-                request.env["vmi.consumption"]
-                .sudo()
-                ._read_group(
-                    [("agreement_line_id", "in", lines.ids), ("date", ">=", start), ("date", "<", end)],
-                    ["agreement_line_id", "date:month"],
-                    ["quantity:sum"],
-                )
+            # ``date:month`` groups in the context's time zone: the bounds are
+            # that zone's midnights, in UTC like the stored datetimes.
+            Consumption = request.env["vmi.consumption"].sudo()
+            tz = pytz.timezone(Consumption.env.context.get("tz") or "UTC")
+
+            def utc_midnight(day):
+                return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
+
+            start = utc_midnight(months[0])
+            end = utc_midnight(rules.add_months(months[-1], 1))
+            groups = Consumption._read_group(
+                [("agreement_line_id", "in", lines.ids), ("date", ">=", start), ("date", "<", end)],
+                ["agreement_line_id", "date:month"],
+                ["quantity:sum"],
             )
             for line, month, quantity in groups:
                 by_line_month[line.id, month.date() if isinstance(month, datetime) else month] = quantity
         demand = lines._vmi_next_month_demand()
-        status_labels = dict(lines._fields["stock_status"]._description_selection(request.env))
         open_proposals = (
             request.env["purchase.order"]
             .sudo()
@@ -245,14 +293,37 @@ class VmiPortal(CustomerPortal):
                 + request.env["purchase.order"]._get_vmi_open_proposals_domain()
             )
         )
+        status_labels = dict(lines._fields["stock_status"]._description_selection(request.env))
+        number = self._vmi_number_formatter()
+        rows = []
+        for line in lines:
+            product = line.product_id
+            month_qty = [by_line_month.get((line.id, month), 0.0) for month in months]
+            rows.append(
+                {
+                    "line": line,
+                    "code": product.default_code or product.name,
+                    "product": product.display_name,
+                    "on_hand": number(line.qty_on_hand),
+                    "reorder_point": number(line.reorder_point),
+                    "max_qty": number(line.max_qty),
+                    "status": line.stock_status,
+                    "status_label": status_labels.get(line.stock_status, ""),
+                    "status_class": STATUS_BADGE.get(line.stock_status, "text-bg-secondary"),
+                    "incoming": number(line.qty_incoming),
+                    "months": [number(qty) for qty in month_qty],
+                    "average": number(line.consumption_monthly_avg, 1),
+                    "demand": number(demand[line.id]) if line.id in demand else None,
+                    "uom": line.product_uom_id.name,
+                }
+            )
         return {
             "agreement": agreement,
             "lines": lines,
+            "rows": rows,
             "months": months,
             "month_labels": [format_date(request.env, month, date_format="MMM yyyy") for month in months],
-            "consumption": by_line_month,
             "demand": demand,
-            "status_labels": status_labels,
             "open_proposals": open_proposals,
             "by_token": by_token,
             "page_name": "vmi_agreement",
@@ -373,21 +444,34 @@ class VmiPortal(CustomerPortal):
     )
     def portal_vmi_proposal_adjust(self, order_id, date_planned=None, note=None, **kw):
         order = self._vmi_get_for_action("purchase.order", order_id)
+        current = {str(line.id): line.product_qty for line in order.sudo().order_line}
         quantities = {}
         error = None
         for key, value in kw.items():
-            if key.startswith("qty_"):
-                value = (value or "").strip()
-                if value:
-                    quantities[key[4:]] = value.replace(",", ".") if value.count(",") == 1 else value
-        if not quantities and not date_planned:
-            error = _("Change a quantity or the promised date, or confirm the proposal as it is.")
+            if not key.startswith("qty_"):
+                continue
+            value = (value or "").strip()
+            if value.count(",") == 1 and "." not in value:
+                value = value.replace(",", ".")  # decimal comma
+            if not value:
+                continue
+            # Only what the supplier changed: the form shows every line.
+            try:
+                unchanged = key[4:] in current and float(value) == current[key[4:]]
+            except ValueError:
+                unchanged = False
+            if not unchanged:
+                quantities[key[4:]] = value
         promised = None
-        if not error and date_planned:
+        if date_planned and date_planned.strip():
             try:
                 promised = date.fromisoformat(date_planned.strip())
             except ValueError:
                 error = _("The promised date is not a valid date.")
+            if promised and order.sudo().date_planned and promised == order.sudo().date_planned.date():
+                promised = None  # the date shown, unchanged
+        if not error and not quantities and not promised:
+            error = _("Change a quantity or the promised date, or confirm the proposal as it is.")
         if not error:
             error = self._vmi_run_action(
                 order,

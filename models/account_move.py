@@ -107,8 +107,19 @@ class AccountMove(models.Model):
         ``action_post`` so that every way of posting (the button, "Post
         entries" on a selection, the auto-post cron) is blocked. A statement
         the supplier has not answered does not block: a silent supplier must
-        not hold the accounts up."""
-        disputed = self.sudo().vmi_settlement_id.filtered(lambda s: s.supplier_state == "disputed")
+        not hold the accounts up.
+
+        The statements are locked first: a dispute committed meanwhile makes
+        this transaction fail and retry (and see the dispute), and a dispute
+        arriving meanwhile waits, then fails on the posted bill. A bill is
+        never posted past a dispute the supplier was told blocks it."""
+        settlements = self.sudo().vmi_settlement_id
+        if settlements:
+            self.env.cr.execute(
+                "SELECT id FROM vmi_settlement WHERE id IN %s FOR NO KEY UPDATE", [tuple(settlements.ids)]
+            )
+            settlements.invalidate_recordset(["supplier_state"])
+        disputed = settlements.filtered(lambda s: s.supplier_state == "disputed")
         if disputed:
             raise UserError(
                 _(

@@ -71,13 +71,6 @@ class PurchaseOrder(models.Model):
     def _vmi_portal_path(self):
         return f"/my/vmi/proposal/{self.id}"
 
-    def _compute_access_url(self):
-        """A VMI proposal's portal page is the VMI one, where the supplier
-        answers it (Odoo's purchase page only acknowledges an RFQ)."""
-        super()._compute_access_url()
-        for order in self.filtered("vmi_agreement_id"):
-            order.access_url = order._vmi_portal_path()
-
     def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
         """The supplier's button in a VMI proposal's notification e-mails
         opens the VMI page with a signed, expiring token, instead of Odoo's

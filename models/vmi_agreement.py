@@ -201,6 +201,18 @@ class VmiAgreement(models.Model):
         for agreement in self:
             agreement.access_url = agreement._vmi_portal_path()
 
+    def _notify_get_recipients_groups(self, message, model_description, msg_vals=None):
+        """The supplier's button in notification e-mails of the agreement's
+        chatter opens the portal page with a signed, expiring token, not
+        portal.mixin's permanent token (which would also open the chatter to
+        whoever the e-mail is forwarded to, for ever)."""
+        groups = super()._notify_get_recipients_groups(message, model_description, msg_vals=msg_vals)
+        if len(self) == 1:
+            for group_name, _matcher, data in groups:
+                if group_name == "portal_customer" and data.get("has_button_access"):
+                    data["button_access"] = {"url": self._vmi_portal_url(), "title": _("View Agreement")}
+        return groups
+
     def _compute_counts(self):
         """Smart-button counters: one ``_read_group`` per related model."""
         counts = {}

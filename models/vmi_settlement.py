@@ -528,7 +528,8 @@ class VmiSettlement(models.Model):
         """Extension point: who resolves a dispute of this statement. The
         accountant who settled it (when still an active accountant of the
         company; not the cron's OdooBot), else the agreement's responsible
-        buyer, else the company's first accounting manager."""
+        buyer if an accountant, else the company's first accounting manager,
+        else its first accountant: only accountants can resolve a dispute."""
         self.ensure_one()
         settlement = self.sudo()
         company = settlement.company_id
@@ -546,10 +547,14 @@ class VmiSettlement(models.Model):
         if fits(creator) and self._vmi_is_accountant(creator):
             return creator
         buyer = settlement.agreement_id.user_id
-        if fits(buyer):
+        if fits(buyer) and self._vmi_is_accountant(buyer):
             return buyer
-        managers = self.env.ref("account.group_account_manager").sudo().users
-        return managers.filtered(fits).sorted("id")[:1]
+        # Only an accountant can resolve the dispute (``action_resolve_dispute``).
+        for group in ("account.group_account_manager", "account.group_account_invoice"):
+            accountants = self.env.ref(group).sudo().users.filtered(fits).sorted("id")
+            if accountants:
+                return accountants[:1]
+        return self.env["res.users"]
 
     def action_resolve_dispute(self, resolution):
         """Accountants: close the supplier's dispute with what was done (a

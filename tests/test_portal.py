@@ -456,7 +456,6 @@ class TestPortalMails(VmiPortalCommon):
         """The "View" button of the notification e-mail a supplier contact
         receives opens the VMI proposal page with an expiring token, not
         Odoo's RFQ acknowledgement link."""
-        self.assertEqual(self.order.access_url, f"/my/vmi/proposal/{self.order.id}")
         message = self.order.message_ids.filtered(lambda m: "/my/vmi/proposal/" in (m.body or ""))[:1]
         groups = self.order._notify_get_recipients_groups(message, "Purchase Order")
         portal = next(data for name, _m, data in groups if name == "portal_customer")

@@ -186,12 +186,28 @@ class TestStatement(VmiCommon):
         self.assertEqual(self.settlement.supplier_state, "pending")
 
     def test_dispute_accountant_fallback(self):
-        """Settled by the cron (OdooBot), the dispute's to-do goes to the agreement's buyer."""
+        """Settled by the cron (OdooBot), the dispute's to-do goes to someone who can resolve
+        it: the agreement's buyer only if an accountant, else an accountant of the company."""
         self._consume(5)
         odoobot = self.env.ref("base.user_root")
         with freeze_time("2026-04-26 09:00:00"):
             settlement = self.agreement.with_user(odoobot)._settle(date(2026, 4, 25))
         self.assertEqual(settlement.create_uid, odoobot)
+        settlement.with_user(self.portal_user).action_supplier_dispute("Wrong quantity")
+        assignee = settlement.activity_ids.user_id
+        self.assertEqual(len(assignee), 1)
+        self.assertNotEqual(assignee, self.buyer, "the buyer (no accounting rights) cannot resolve it")
+        self.assertTrue(assignee.has_group("account.group_account_invoice"))
+        # The assignee can indeed resolve it.
+        settlement.with_user(assignee).action_resolve_dispute("Recounted: 5 is right")
+        self.assertEqual(settlement.supplier_state, "resolved")
+
+    def test_dispute_goes_to_buyer_who_is_accountant(self):
+        self.buyer.groups_id += self.env.ref("account.group_account_invoice")
+        self._consume(5)
+        odoobot = self.env.ref("base.user_root")
+        with freeze_time("2026-04-26 09:00:00"):
+            settlement = self.agreement.with_user(odoobot)._settle(date(2026, 4, 25))
         settlement.with_user(self.portal_user).action_supplier_dispute("Wrong quantity")
         self.assertEqual(settlement.activity_ids.user_id, self.buyer)
 

@@ -7,6 +7,7 @@ from . import test_ownership
 from . import test_settlement
 from . import test_security
 from . import test_i18n
+from . import test_simulation
 from . import test_statement
 from . import test_portal
 from . import test_portal_tour

@@ -1,0 +1,628 @@
+#!/usr/bin/env python3
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+"""Benchmark of stock_vmi's reorder check, settlement and supplier page.
+
+Run it through ``benchmarks/run.sh`` (it creates the database with stock_vmi
+installed and passes the Odoo options); by hand::
+
+    python benchmarks/bench.py --db DB --lines 10000 --seed 1 -- --addons-path=... --db_user=odoo
+
+It builds, in the database, from ``--seed``: ``lines / 20`` suppliers with one
+active agreement of 20 products each (one VMI location each), supplier-owned
+stock spread so that about a third of the lines are below their reorder point,
+three months of consumption (the month before the settlement month already
+settled, the settlement month with ``10 x lines`` consumption moves, and the
+current month), one Odoo reordering rule (orderpoint, manual trigger) per
+agreement line with the same min/max and pack on the same VMI location, and
+one more supplier whose agreement has 1,000 lines (``lines / 2`` below 2,000
+lines) with a portal user. Then it measures, each as wall time and SQL
+queries, every measurement in its own transaction rolled back afterwards:
+
+* the scheduled reorder check (``vmi.agreement._cron_review``) of all the
+  agreements, and its computation part alone;
+* Odoo's reordering-rule computation of the same products: ``qty_to_order``
+  (and the on-hand / forecast it needs) of all the orderpoints, which is what
+  the replenishment report (``action_open_orderpoints``) shows and the
+  scheduler orders; the report's own server action is timed too;
+* scaling: the reorder check of a tenth of the agreements and of all;
+* the monthly settlement (``vmi.agreement._cron_settle``): every bill;
+* the supplier's agreement page ``/my/vmi/agreement/<id>`` (1,000 lines)
+  through a real HTTP request on a server started here.
+
+Bulk data goes in with SQL (quants, consumption); records with behaviour
+(partners, products, agreements, orderpoints, users) through the ORM.
+"""
+
+import argparse
+import os
+import random
+import re
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from datetime import date, datetime, timedelta
+
+REPO = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LINES_PER_SUPPLIER = 20
+PORTAL_LOGIN = "vmi_bench_portal"
+PORTAL_PASSWORD = "vmi_bench_portal"
+
+
+def parse_args(argv=None):
+    parser = argparse.ArgumentParser(description="stock_vmi benchmark (see the module docstring)")
+    parser.add_argument("--db", required=True)
+    parser.add_argument("--lines", type=int, default=10000, help="agreement lines (20 per supplier)")
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--moves-per-line", type=int, default=10, help="consumption moves per line (month)")
+    parser.add_argument("--odoo-src", default=os.environ.get("ODOO_SRC", "/opt/odoo"))
+    parser.add_argument("--port", type=int, default=8390, help="HTTP port of the server for the portal page")
+    parser.add_argument("--portal-runs", type=int, default=7)
+    parser.add_argument("--no-portal", action="store_true")
+    parser.add_argument("--skip-build", action="store_true", help="reuse the data of an earlier run")
+    parser.add_argument("--profile", metavar="DIR", help="write a cProfile of each measurement into DIR")
+    parser.add_argument("odoo_args", nargs="*", help="options for Odoo (after --)")
+    return parser.parse_args(argv)
+
+
+def log(msg):
+    print(f"[bench] {msg}", file=sys.stderr, flush=True)
+
+
+# ----------------------------------------------------------------------
+# Data
+# ----------------------------------------------------------------------
+def build(env, args):
+    """Create the benchmark data (committed by the caller)."""
+    from odoo import Command
+
+    from odoo.addons.stock_vmi.logic import rules
+
+    rng = random.Random(args.seed)
+    ctx = {
+        "tracking_disable": True,
+        "mail_create_nolog": True,
+        "mail_notrack": True,
+        "no_reset_password": True,
+    }
+    env = env(context=dict(env.context, **ctx))
+    cr = env.cr
+    company = env.company
+    warehouse = env["stock.warehouse"].search([("company_id", "=", company.id)], limit=1)
+    n_suppliers = max(args.lines // LINES_PER_SUPPLIER, 1)
+    big_lines = 1000 if args.lines >= 2000 else max(args.lines // 2, 1)
+    n_products = n_suppliers * LINES_PER_SUPPLIER + big_lines
+    t0 = time.perf_counter()
+
+    partners = env["res.partner"].create(
+        [{"name": f"Bench Supplier {i:04d}", "is_company": True} for i in range(n_suppliers + 1)]
+    )
+    big_supplier = partners[-1]
+    contact = env["res.partner"].create(
+        {"name": "Bench Portal Contact", "parent_id": big_supplier.id, "email": "bench@supplier.example.com"}
+    )
+    env["res.users"].create(
+        {
+            "name": "Bench Portal User",
+            "login": PORTAL_LOGIN,
+            "password": PORTAL_PASSWORD,
+            "partner_id": contact.id,
+            "groups_id": [Command.set([env.ref("base.group_portal").id])],
+        }
+    )
+    products = env["product.product"]
+    for start in range(0, n_products, 1000):
+        products |= env["product.product"].create(
+            [
+                {
+                    "name": f"Bench part {i:05d}",
+                    "default_code": f"B{i:05d}",
+                    "type": "consu",
+                    "is_storable": True,
+                    "standard_price": 10.0,
+                }
+                for i in range(start, min(start + 1000, n_products))
+            ]
+        )
+    log(f"{len(partners)} suppliers, {len(products)} products: {time.perf_counter() - t0:.0f} s")
+
+    def line_vals(product):
+        rop = rng.randint(2, 10) * 10
+        return {
+            "product_id": product.id,
+            "reorder_point": rop,
+            "max_qty": rop * 2,
+            "pack_multiple": rng.choice((1, 1, 5, 10)),
+            "price_unit": round(rng.uniform(1, 100), 2),
+        }
+
+    agreement_vals = []
+    for index, partner in enumerate(partners):
+        chunk = (
+            products[index * LINES_PER_SUPPLIER : (index + 1) * LINES_PER_SUPPLIER]
+            if partner != big_supplier
+            else products[n_suppliers * LINES_PER_SUPPLIER :]
+        )
+        agreement_vals.append(
+            {
+                "partner_id": partner.id,
+                "warehouse_id": warehouse.id,
+                "date_start": date.today() - timedelta(days=200),
+                "line_ids": [Command.create(line_vals(p)) for p in chunk],
+            }
+        )
+    agreements = env["vmi.agreement"]
+    for start in range(0, len(agreement_vals), 100):
+        agreements |= env["vmi.agreement"].create(agreement_vals[start : start + 100])
+    agreements.action_create_location()
+    agreements.action_activate()
+    log(f"{len(agreements)} agreements, {len(agreements.line_ids)} lines: {time.perf_counter() - t0:.0f} s")
+
+    # Supplier-owned stock: about a third of the lines below the reorder point.
+    lines = agreements.line_ids
+    quant_rows = []
+    for line in lines:
+        rop, maximum = int(line.reorder_point), int(line.max_qty)
+        qty = rng.randint(0, rop - 1) if rng.random() < 1 / 3 else rng.randint(rop, maximum)
+        if qty:
+            quant_rows.append(
+                (line.product_id.id, line.location_id.id, line.partner_id.id, company.id, float(qty))
+            )
+    from psycopg2.extras import execute_values
+
+    execute_values(
+        cr._obj,
+        """INSERT INTO stock_quant (product_id, location_id, owner_id, company_id, quantity,
+               reserved_quantity, in_date, create_uid, create_date, write_uid, write_date)
+           VALUES %s""",
+        quant_rows,
+        template="(%s, %s, %s, %s, %s, 0, now() at time zone 'UTC', 1, now() at time zone 'UTC', 1,"
+        " now() at time zone 'UTC')",
+        page_size=5000,
+    )
+
+    # Consumption: month before the settlement month (settled), settlement
+    # month (``moves_per_line`` per line, unbilled), current month (after the
+    # cut-off, unbilled).
+    today = date.today()
+    cutoff = rules.settlement_cutoff_due(today, 25)
+    period_start, _end = rules.settlement_period(cutoff, 25)
+    previous_cutoff = period_start - timedelta(days=1)
+    previous_start = rules.settlement_period(previous_cutoff, 25)[0]
+    cr.execute(
+        """INSERT INTO vmi_settlement (name, agreement_id, company_id, partner_id, currency_id, date_from,
+               date_to, amount_untaxed, state, supplier_state, create_uid, create_date, write_uid, write_date)
+           SELECT a.name || '/' || to_char(%s::date, 'YYYY-MM'), a.id, a.company_id, a.partner_id,
+                  a.currency_id, %s, %s, 0, 'billed', 'approved', 1, now() at time zone 'UTC', 1,
+                  now() at time zone 'UTC'
+             FROM vmi_agreement a WHERE a.id IN %s
+           RETURNING agreement_id, id""",
+        [previous_cutoff, previous_start, previous_cutoff, tuple(agreements.ids)],
+    )
+    previous_settlement = dict(cr.fetchall())
+    cr.execute(
+        "UPDATE vmi_agreement SET last_settlement_date = %s WHERE id IN %s",
+        [previous_cutoff, tuple(agreements.ids)],
+    )
+    production = products[0].property_stock_production
+    big_agreement = agreements.filtered(lambda a: a.partner_id == big_supplier)
+    grid_lines = lines - big_agreement.line_ids
+
+    def day_span(first, last):
+        return max((last - first).days + 1, 1)
+
+    def rows_for(line_list, count, first, last, settled):
+        span = day_span(first, last)
+        for line in line_list:
+            for _i in range(count):
+                when = datetime.combine(first + timedelta(days=rng.randrange(span)), datetime.min.time())
+                when += timedelta(seconds=rng.randrange(6 * 3600, 20 * 3600))
+                qty = float(rng.randint(1, 5))
+                agreement_id = line.agreement_id.id
+                yield (
+                    when,
+                    agreement_id,
+                    line.id,
+                    line.company_id.id,
+                    line.partner_id.id,
+                    line.product_id.id,
+                    qty,
+                    line.product_uom_id.id,
+                    line.price_unit,
+                    qty * line.price_unit,
+                    production.id,
+                    "BENCH",
+                    previous_settlement[agreement_id] if settled else None,
+                )
+
+    current_start = cutoff + timedelta(days=1)
+    history = 3  # rows per line in the months around the settlement month
+    batches = [
+        rows_for(lines, history, previous_start, previous_cutoff, True),
+        rows_for(grid_lines, args.moves_per_line, period_start, cutoff, False),
+        rows_for(big_agreement.line_ids, history, period_start, cutoff, False),
+    ]
+    if current_start < today:
+        batches.append(rows_for(lines, history, current_start, today - timedelta(days=1), False))
+    total = 0
+    for batch in batches:
+        rows = list(batch)
+        total += len(rows)
+        execute_values(
+            cr._obj,
+            """INSERT INTO vmi_consumption (date, agreement_id, agreement_line_id, company_id, partner_id,
+                   product_id, quantity, uom_id, price_unit, amount, location_dest_id, origin, settlement_id,
+                   is_return, create_uid, create_date, write_uid, write_date)
+               VALUES %s""",
+            rows,
+            template="(%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, %s, false, 1,"
+            " now() at time zone 'UTC', 1, now() at time zone 'UTC')",
+            page_size=5000,
+        )
+    log(f"{len(quant_rows)} quants, {total} consumption rows: {time.perf_counter() - t0:.0f} s")
+
+    # Odoo's reordering rules: same products, locations, min/max and multiple.
+    Orderpoint = env["stock.warehouse.orderpoint"]
+    grid = list(grid_lines)
+    for start in range(0, len(grid), 2000):
+        Orderpoint.create(
+            [
+                {
+                    "name": f"BENCH-{line.id}",
+                    "product_id": line.product_id.id,
+                    "location_id": line.location_id.id,
+                    "warehouse_id": warehouse.id,
+                    "company_id": company.id,
+                    "trigger": "manual",
+                    "product_min_qty": line.reorder_point,
+                    "product_max_qty": line.max_qty,
+                    "qty_multiple": line.pack_multiple,
+                }
+                for line in grid[start : start + 2000]
+            ]
+        )
+    # Only the grid agreements are due today: the 1,000-line agreement is the
+    # portal page's, reviewed another day.
+    big_agreement.sudo().write({"next_review_date": today + timedelta(days=1)})
+    (agreements - big_agreement).sudo().write({"next_review_date": today})
+    env["ir.config_parameter"].set_param("stock_vmi.bench_big_agreement", big_agreement.id)
+    env.invalidate_all()
+    log(f"{len(grid)} orderpoints; build done in {time.perf_counter() - t0:.0f} s")
+
+
+# ----------------------------------------------------------------------
+# Measurements
+# ----------------------------------------------------------------------
+class Bench:
+    def __init__(self, registry, args):
+        self.registry = registry
+        self.args = args
+        self.results = []
+
+    def measure(self, label, func, note=""):
+        """Run ``func(env)`` in a new transaction (fresh caches), rolled back
+        afterwards; record wall time and SQL queries (flush included)."""
+        from odoo import SUPERUSER_ID, api
+
+        with self.registry.cursor() as cr:
+            env = api.Environment(cr, SUPERUSER_ID, {})
+            profiler = None
+            if self.args.profile:
+                import cProfile
+
+                profiler = cProfile.Profile()
+            queries = cr.sql_log_count
+            start = time.perf_counter()
+            if profiler:
+                profiler.enable()
+            detail = func(env)
+            env.flush_all()
+            if profiler:
+                profiler.disable()
+            elapsed = time.perf_counter() - start
+            queries = cr.sql_log_count - queries
+            cr.rollback()
+        if profiler:
+            os.makedirs(self.args.profile, exist_ok=True)
+            name = re.sub(r"\W+", "_", label).strip("_").lower()
+            profiler.dump_stats(os.path.join(self.args.profile, f"{name}.prof"))
+        row = {"label": label, "seconds": elapsed, "queries": queries, "detail": detail or "", "note": note}
+        self.results.append(row)
+        log(f"{label}: {elapsed:.2f} s, {queries} queries {detail or ''}")
+        return row
+
+
+def grid_agreements(env):
+    big = int(env["ir.config_parameter"].get_param("stock_vmi.bench_big_agreement"))
+    return env["vmi.agreement"].search([("state", "=", "active"), ("id", "!=", big)], order="id")
+
+
+def run_measurements(bench):
+    def cron_review(env):
+        orders = env["purchase.order"].search_count([("vmi_agreement_id", "!=", False)])
+        env["vmi.agreement"]._cron_review()
+        created = env["purchase.order"].search_count([("vmi_agreement_id", "!=", False)]) - orders
+        lines = env["purchase.order.line"].search_count(
+            [("order_id.vmi_agreement_id", "!=", False), ("order_id.vmi_state", "=", "to_confirm")]
+        )
+        return f"{created} RFQs, {lines} lines"
+
+    def review_compute(count):
+        def run(env):
+            agreements = grid_agreements(env)
+            agreements = agreements[: max(len(agreements) * count // 10, 1)]
+            quantities = agreements.line_ids._compute_proposal_quantities()
+            return f"{len(agreements)} agreements, {len(agreements.line_ids)} lines, {len(quantities)} due"
+
+        return run
+
+    def review_full(count):
+        def run(env):
+            agreements = grid_agreements(env)
+            agreements = agreements[: max(len(agreements) * count // 10, 1)]
+            orders = agreements._run_review()
+            return f"{len(agreements)} agreements, {len(agreements.line_ids)} lines, {len(orders)} RFQs"
+
+        return run
+
+    def review_one(big):
+        """Same number of agreements (one), 50 times the lines: the query
+        count should not follow the lines."""
+
+        def run(env):
+            if big:
+                agreement = env["vmi.agreement"].browse(
+                    int(env["ir.config_parameter"].get_param("stock_vmi.bench_big_agreement"))
+                )
+            else:
+                agreement = grid_agreements(env)[:1]
+            orders = agreement._run_review()
+            return f"{len(agreement.line_ids)} lines, {len(orders.order_line)} proposed"
+
+        return run
+
+    def odoo_qty_to_order(env):
+        orderpoints = env["stock.warehouse.orderpoint"].search([("name", "=like", "BENCH-%")])
+        rows = orderpoints.read(["qty_on_hand", "qty_forecast", "qty_to_order"])
+        due = sum(1 for r in rows if r["qty_to_order"] > 0)
+        return f"{len(orderpoints)} orderpoints, {due} to order"
+
+    def odoo_report_action(env):
+        env["stock.warehouse.orderpoint"].action_open_orderpoints()
+        return "action_open_orderpoints()"
+
+    def settle(env):
+        last = env["vmi.settlement"].search([], order="id desc", limit=1).id
+        consumption = env["vmi.consumption"].search_count([("settlement_id", "=", False)])
+        env["vmi.agreement"]._cron_settle()
+        settlements = env["vmi.settlement"].search([("id", ">", last)])
+        billed = consumption - env["vmi.consumption"].search_count([("settlement_id", "=", False)])
+        bills = settlements.bill_id
+        return f"{len(bills)} bills, {len(bills.invoice_line_ids)} bill lines, {billed} consumption rows"
+
+    bench.measure("VMI reorder check (cron, all agreements)", cron_review)
+    bench.measure("  its computation (_compute_proposal_quantities)", review_compute(10))
+    bench.measure("Odoo orderpoints: qty_to_order of all", odoo_qty_to_order)
+    bench.measure("Odoo replenishment report action", odoo_report_action)
+    bench.measure("scaling: reorder check, 1/10 of the agreements", review_full(1))
+    bench.measure("scaling: reorder check, all agreements", review_full(10))
+    bench.measure("scaling: computation, 1/10 of the agreements", review_compute(1))
+    bench.measure("scaling: computation, all agreements", review_compute(10))
+    bench.measure("lines: reorder check, one agreement of 20 lines", review_one(False))
+    bench.measure("lines: reorder check, the big agreement (1,000)", review_one(True))
+    bench.measure("monthly settlement (cron, all bills)", settle)
+
+
+# ----------------------------------------------------------------------
+# Portal page over HTTP
+# ----------------------------------------------------------------------
+REQUEST_LINE = re.compile(
+    r'"GET (?P<path>\S+) HTTP/[\d.]+" (?P<status>\d+) - (?P<queries>\d+) (?P<sql>[\d.]+) (?P<py>[\d.]+)'
+)
+
+
+def measure_portal(args, agreement_id, odoo_bin_args):
+    """Median time of GET /my/vmi/agreement/<id> as the supplier's portal
+    user, on a server started for it; ``None`` when the route is missing."""
+    import requests
+
+    log_path = os.path.join("/tmp", f"{args.db}-http.log")
+    cmd = [
+        sys.executable,
+        os.path.join(args.odoo_src, "odoo-bin"),
+        *odoo_bin_args,
+        "-d",
+        args.db,
+        f"--db-filter=^{re.escape(args.db)}$",
+        "--http-interface=127.0.0.1",
+        f"--http-port={args.port}",
+        "--workers=0",
+        "--max-cron-threads=0",
+        "--log-level=warn",
+        "--log-handler=werkzeug:INFO",
+        f"--logfile={log_path}",
+    ]
+    server = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT, start_new_session=True
+    )
+    base = f"http://127.0.0.1:{args.port}"
+    try:
+        for _i in range(240):
+            if server.poll() is not None:
+                raise RuntimeError(f"the Odoo server exited ({server.returncode}); see {log_path}")
+            try:
+                if requests.get(f"{base}/web/login", timeout=5).status_code == 200:
+                    break
+            except requests.RequestException:
+                pass
+            time.sleep(0.5)
+        else:
+            raise RuntimeError("the Odoo server did not answer within 2 minutes")
+        session = requests.Session()
+        answer = session.post(
+            f"{base}/web/session/authenticate",
+            json={
+                "jsonrpc": "2.0",
+                "params": {"db": args.db, "login": PORTAL_LOGIN, "password": PORTAL_PASSWORD},
+            },
+            timeout=30,
+        ).json()
+        if "error" in answer:
+            raise RuntimeError(f"portal login failed: {answer['error']}")
+        url = f"{base}/my/vmi/agreement/{agreement_id}"
+        first = session.get(url, timeout=120)
+        if first.status_code == 404:
+            return {"status": 404}
+        if first.status_code != 200:
+            return {"status": first.status_code}
+        times = []
+        for _i in range(args.portal_runs):
+            start = time.perf_counter()
+            response = session.get(url, timeout=120)
+            times.append(time.perf_counter() - start)
+            response.raise_for_status()
+        time.sleep(0.5)  # let the log line of the last request be written
+        queries = []
+        path = f"/my/vmi/agreement/{agreement_id}"
+        with open(log_path, encoding="utf-8", errors="replace") as f:
+            for line in f:
+                m = REQUEST_LINE.search(line)
+                if m and m["path"].split("?")[0] == path and m["status"] == "200":
+                    queries.append(int(m["queries"]))
+        return {
+            "status": 200,
+            "median": statistics.median(times),
+            "queries": queries[-1] if queries else None,
+            "size": len(first.content),
+        }
+    finally:
+        try:
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=30)
+        except (ProcessLookupError, subprocess.TimeoutExpired):
+            os.killpg(server.pid, signal.SIGKILL)
+
+
+# ----------------------------------------------------------------------
+# Report
+# ----------------------------------------------------------------------
+def print_report(args, bench, portal, counts):
+    rows = {r["label"]: r for r in bench.results}
+    print()
+    print(
+        f"stock_vmi benchmark: {counts['agreements']} agreements x {LINES_PER_SUPPLIER} lines = "
+        f"{counts['lines']} lines (+ one agreement of {counts['big_lines']} lines), "
+        f"{counts['consumption']} unbilled consumption moves, seed {args.seed}"
+    )
+    width = max(len(r["label"]) for r in bench.results) + 2
+    print(f"{'measurement':<{width}} {'wall time':>10} {'queries':>8}  detail")
+    print("-" * (width + 60))
+    for r in bench.results:
+        print(f"{r['label']:<{width}} {r['seconds']:>9.2f}s {r['queries']:>8}  {r['detail']}")
+    if portal is None:
+        print(f"{'supplier agreement page (HTTP)':<{width}} {'skipped':>10}")
+    elif portal.get("status") == 404:
+        print(f"{'supplier agreement page (HTTP)':<{width}} {'n/a (route missing)':>10}")
+    elif portal.get("status") != 200:
+        print(f"{'supplier agreement page (HTTP)':<{width}} HTTP {portal['status']}")
+    else:
+        print(
+            f"{'supplier agreement page (HTTP)':<{width}} {portal['median']:>9.3f}s "
+            f"{portal['queries'] if portal['queries'] is not None else '?':>8}  "
+            f"median of {args.portal_runs}, {counts['big_lines']} lines, {portal['size']} bytes"
+        )
+    print()
+    ours = rows["VMI reorder check (cron, all agreements)"]
+    compute = rows["  its computation (_compute_proposal_quantities)"]
+    odoo = rows["Odoo orderpoints: qty_to_order of all"]
+    small, full = (
+        rows["scaling: reorder check, 1/10 of the agreements"],
+        rows["scaling: reorder check, all agreements"],
+    )
+    csmall, cfull = (
+        rows["scaling: computation, 1/10 of the agreements"],
+        rows["scaling: computation, all agreements"],
+    )
+    settle = rows["monthly settlement (cron, all bills)"]
+
+    def ratio(a, b):
+        return a / b if b else float("inf")
+
+    print("Targets")
+    one, big = (
+        rows["lines: reorder check, one agreement of 20 lines"],
+        rows["lines: reorder check, the big agreement (1,000)"],
+    )
+    checks = [
+        (
+            "reorder check <= 1/2 of Odoo's computation",
+            (
+                f"full check {ratio(ours['seconds'], odoo['seconds']):.2f}x, its computation "
+                f"{ratio(compute['seconds'], odoo['seconds']):.2f}x Odoo's"
+            ),
+            ours["seconds"] <= odoo["seconds"] / 2,
+        ),
+        ("reorder check < 10 s", f"{ours['seconds']:.2f} s", ours["seconds"] < 10),
+        (
+            "queries grow with agreements, not lines",
+            (
+                f"1 agreement, 20 -> {counts['big_lines']} lines: {one['queries']} -> "
+                f"{big['queries']} queries; "
+                f"x10 agreements: {small['queries']} -> {full['queries']} "
+                f"(x{ratio(full['queries'], small['queries']):.1f}), computation {csmall['queries']} -> "
+                f"{cfull['queries']}; time x{ratio(full['seconds'], small['seconds']):.1f} / "
+                f"x{ratio(cfull['seconds'], csmall['seconds']):.1f}"
+            ),
+            big["queries"] <= 2 * one["queries"],
+        ),
+        ("settlement < 60 s", f"{settle['seconds']:.2f} s", settle["seconds"] < 60),
+    ]
+    if portal and portal.get("status") == 200:
+        checks.append(("portal page < 0.5 s", f"{portal['median']:.3f} s", portal["median"] < 0.5))
+    else:
+        checks.append(("portal page < 0.5 s", "n/a", None))
+    for name, value, ok in checks:
+        mark = "n/a" if ok is None else ("met" if ok else "MISSED")
+        print(f"  {name:<44} {mark:<7} {value}")
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    sys.path.insert(0, args.odoo_src)
+    import odoo
+    from odoo import SUPERUSER_ID, api
+    from odoo.tools import config
+
+    odoo_args = list(args.odoo_args)
+    config.parse_config(
+        ["-d", args.db, "--log-level=warn", "--workers=0", "--max-cron-threads=0", *odoo_args]
+    )
+    registry = odoo.modules.registry.Registry(args.db)
+    if not args.skip_build:
+        with registry.cursor() as cr:
+            build(api.Environment(cr, SUPERUSER_ID, {}), args)
+            cr.commit()
+    with registry.cursor() as cr:
+        env = api.Environment(cr, SUPERUSER_ID, {})
+        big = int(env["ir.config_parameter"].get_param("stock_vmi.bench_big_agreement"))
+        grid = grid_agreements(env)
+        counts = {
+            "agreements": len(grid),
+            "lines": len(grid.line_ids),
+            "big_lines": len(env["vmi.agreement"].browse(big).line_ids),
+            "consumption": env["vmi.consumption"].search_count([("settlement_id", "=", False)]),
+        }
+    bench = Bench(registry, args)
+    run_measurements(bench)
+    portal = None
+    if not args.no_portal:
+        portal = measure_portal(args, big, odoo_args)
+        log(f"portal page: {portal}")
+    print_report(args, bench, portal, counts)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

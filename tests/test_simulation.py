@@ -1,0 +1,106 @@
+# Copyright 2026 stock_vmi contributors
+# License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import random
+
+from odoo.tests import BaseCase, tagged
+
+from ..logic import simulation as sim
+
+
+class _NeverOrder(sim.Policy):
+    """A policy that starts with ``stock`` and never replenishes."""
+
+    name = "never"
+
+    def __init__(self, stock):
+        self.stock = stock
+
+    def initial_stock(self, item):
+        return self.stock
+
+    def decide(self, sim_, day, unmet):
+        return []
+
+
+@tagged("post_install", "-at_install")
+class TestSimulation(BaseCase):
+    """The policy simulator (logic/simulation.py) behind benchmarks/simulate.py:
+    its figures are only worth something if quantities are conserved and a
+    run can be reproduced from its seed."""
+
+    def test_conservation_every_profile_and_policy(self):
+        for profile, make in sim.PROFILES.items():
+            for seed in (1, 2, 3):
+                demand = make(random.Random(seed))
+                for result in sim.compare(sim.SEED_ITEM, demand):
+                    with self.subTest(profile=profile, seed=seed, policy=result.policy):
+                        # received - consumed = change in stock, exactly (integers)
+                        self.assertEqual(
+                            result.received - result.consumed, result.final_stock - result.initial_stock
+                        )
+                        self.assertEqual(result.consumed + result.unmet, sum(demand.daily))
+                        self.assertEqual(result.inventory[-1], result.final_stock)
+                        self.assertGreaterEqual(min(result.inventory), 0)
+                        self.assertEqual(len(result.inventory), 360)
+
+    def test_conservation_portfolio_longer_lead_time(self):
+        for results in sim.portfolio(5, items=15, lead_time=14, rush_lead_time=3).values():
+            for result in results:
+                self.assertEqual(result.received - result.consumed, result.final_stock - result.initial_stock)
+
+    def test_reproducible_from_seed(self):
+        for profile, make in sim.PROFILES.items():
+            with self.subTest(profile=profile):
+                first, again = make(random.Random(7)), make(random.Random(7))
+                self.assertEqual(first.daily, again.daily)
+                self.assertEqual(first.plan, again.plan)
+                self.assertEqual(
+                    [r.inventory for r in sim.compare(sim.SEED_ITEM, first)],
+                    [r.inventory for r in sim.compare(sim.SEED_ITEM, again)],
+                )
+                self.assertNotEqual(first.daily, make(random.Random(8)).daily)
+        summary = {p: sim.summarize(r) for p, r in sim.portfolio(3, items=10).items()}
+        self.assertEqual(summary, {p: sim.summarize(r) for p, r in sim.portfolio(3, items=10).items()})
+        self.assertNotEqual(summary, {p: sim.summarize(r) for p, r in sim.portfolio(4, items=10).items()})
+
+    def test_stockout_rate_is_share_of_days_with_unmet_demand(self):
+        demand = sim.Demand("test", [4, 4, 4, 4], [120.0])
+        result = sim.simulate(sim.SEED_ITEM, demand, _NeverOrder(10))
+        # served 4, 4, 2, 0: two days (not six units) short out of four
+        self.assertEqual(result.inventory, [6, 2, 0, 0])
+        self.assertEqual((result.stockout_days, result.unmet), (2, 6))
+        self.assertEqual(result.stockout_rate, 0.5)
+        self.assertEqual(result.avg_inventory, 2.0)
+        self.assertEqual(result.capital, 25.0)  # at the agreed price 12.5
+
+    def test_vmi_orders_with_the_module_rule(self):
+        # 100 -> 45 after the third day (a review day): 55 proposed (SPEC step
+        # 3), received after the lead time of 3 days: back to 100.
+        demand = sim.Demand("test", [20, 20, 15, 0, 0, 0, 0], [80.0])
+        result = sim.simulate(sim.SEED_ITEM, demand, sim.VmiMinMaxPolicy(review_days=3), lead_time=3)
+        self.assertEqual(result.inventory, [80, 60, 45, 45, 45, 100, 100])
+        self.assertEqual((result.received, result.regular_shipments, result.rush_shipments), (55, 1, 0))
+
+    def test_forecast_policy_scales_levels_to_the_plan(self):
+        policy = sim.VmiForecastPolicy(review_days=3)
+        plan_90 = sim.Simulation(sim.SEED_ITEM, sim.Demand("test", [0] * 30, [90.0]), policy)
+        # 50/100 agreed for 80 a month; the plan says 90
+        self.assertEqual(policy.levels(plan_90, 0), (57, 113))
+        surge = sim.Surge(start=10, end=20, extra_rate=2.0, notice=1)
+        announced = sim.Simulation(sim.SEED_ITEM, sim.Demand("test", [0] * 30, [80.0], [surge]), policy)
+        self.assertEqual(policy.levels(announced, 5), (50, 100), "not announced yet on day 5")
+        # on day 9 the surge is known: 6 days of horizon (review 3 + lead 3) at +2
+        self.assertEqual(policy.levels(announced, 9), (62, 112))
+
+    def test_traditional_holds_more_than_vmi_on_seed_item(self):
+        for seed in range(5):
+            traditional, minmax, forecast = sim.compare(sim.SEED_ITEM, sim.seed_demand(random.Random(seed)))
+            self.assertEqual(
+                (traditional.policy, minmax.policy, forecast.policy),
+                ("traditional", "VMI min/max", "VMI + forecast"),
+            )
+            self.assertGreater(traditional.avg_inventory, minmax.avg_inventory)
+            self.assertGreater(traditional.costs()["total"], minmax.costs()["total"])
+        # the seed's 300 / 200 scaled to 80 a month
+        policy = sim.TraditionalPolicy.from_seed(sim.SEED_ITEM)
+        self.assertEqual((policy.safety_stock, policy.monthly_qty), (120, 80))

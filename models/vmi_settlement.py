@@ -412,7 +412,15 @@ class VmiSettlement(models.Model):
 
     def _vmi_check_supplier_can_answer(self):
         """A statement is answered before its bill is posted, once (again
-        after a dispute was resolved)."""
+        after a dispute was resolved).
+
+        The statements are locked first, as ``account.move._post`` does: an
+        answer and the posting of the bill never both go through (the later
+        one waits, then fails and is retried by Odoo, and sees the other)."""
+        if self.ids:
+            self.env.cr.execute(
+                "SELECT id FROM vmi_settlement WHERE id IN %s FOR NO KEY UPDATE", [tuple(self.ids)]
+            )
         for settlement in self.sudo():
             if settlement.bill_id.state == "posted":
                 raise UserError(

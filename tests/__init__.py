@@ -11,3 +11,4 @@ from . import test_simulation
 from . import test_statement
 from . import test_portal
 from . import test_portal_tour
+from . import test_statement_concurrency

@@ -8,6 +8,8 @@ from freezegun import freeze_time
 from odoo import Command, fields
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
+from odoo.tests.common import JsonRpcException
+from odoo.tools import mute_logger
 
 from .common import VmiCommon
 
@@ -110,6 +112,26 @@ class TestPortalPages(VmiPortalCommon):
         self.assertEqual(res.status_code, 400)
         self.assertIn("数量不能为负数", res.text)
         self.assertEqual(self.order_line.product_qty, 55)
+
+    def test_agreement_chatter(self):
+        """Supplier and buyer discuss on the agreement: the supplier's portal
+        user posts from the page (Odoo's portal chatter route); another
+        supplier cannot post there."""
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        post = {
+            "thread_model": "vmi.agreement",
+            "thread_id": self.agreement.id,
+            "post_data": {"body": "Can we raise the maximum to 120?", "message_type": "comment"},
+        }
+        self.make_jsonrpc_request("/mail/message/post", post)
+        message = self.agreement.message_ids[0]
+        self.assertIn("raise the maximum", str(message.body))
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        self.authenticate("vmi_portal_b", "vmi_portal_b")
+        count = len(self.agreement.message_ids)
+        with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+            self.make_jsonrpc_request("/mail/message/post", post)
+        self.assertEqual(len(self.agreement.message_ids), count)
 
     def test_agreement_page_query_count_does_not_grow_with_lines(self):
         """The page reads all lines' figures in batches: ten more products
@@ -464,6 +486,19 @@ class TestPortalMails(VmiPortalCommon):
         self.assertNotIn("actions", portal)
         token = url.split("access_token=")[1]
         self.assertTrue(self.env["purchase.order"]._vmi_check_portal_token(self.order.id, token))
+
+    def test_agreement_notification_button_expires(self):
+        """A message to the supplier on the agreement's chatter: its e-mail
+        button carries the expiring token, not the permanent one."""
+        message = self.agreement.message_post(body="New terms attached", message_type="comment")
+        groups = self.agreement._notify_get_recipients_groups(message, "VMI Agreement")
+        portal = next((data for name, _m, data in groups if name == "portal_customer"), None)
+        self.assertTrue(portal, "the supplier is the agreement's customer partner")
+        url = portal["button_access"]["url"]
+        self.assertIn(f"/my/vmi/agreement/{self.agreement.id}?access_token=", url)
+        self.assertNotIn("hash=", url)
+        token = url.split("access_token=")[1]
+        self.assertTrue(self.env["vmi.agreement"]._vmi_check_portal_token(self.agreement.id, token))
 
     def test_reminder(self):
         """Unanswered after 2 days: one reminder, with a link; not again the

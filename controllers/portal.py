@@ -404,7 +404,8 @@ class VmiPortal(CustomerPortal):
         }
         values.update(
             {
-                "order": order,
+                # Not "order": purchase's breadcrumbs would claim the page.
+                "proposal": order,
                 "agreement": order.vmi_agreement_id,
                 "by_token": by_token,
                 "can_answer": can_answer,

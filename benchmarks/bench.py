@@ -20,13 +20,15 @@ lines) with a portal user. Then it measures, each as wall time and SQL
 queries, every measurement in its own transaction rolled back afterwards:
 
 * the scheduled reorder check (``vmi.agreement._cron_review``) of all the
-  agreements, and its computation part alone;
+  agreements, and its computation part alone; then, apart, the sender cron
+  (``_cron_vmi_notify``) that e-mails the proposals the review flagged;
 * Odoo's reordering-rule computation of the same products: ``qty_to_order``
   (and the on-hand / forecast it needs) of all the orderpoints, which is what
   the replenishment report (``action_open_orderpoints``) shows and the
   scheduler orders; the report's own server action is timed too;
 * scaling: the reorder check of a tenth of the agreements and of all;
-* the monthly settlement (``vmi.agreement._cron_settle``): every bill;
+* the monthly settlement (``vmi.agreement._cron_settle``): every bill; then,
+  apart, the sender cron that e-mails the statements;
 * the supplier's agreement page ``/my/vmi/agreement/<id>`` (1,000 lines)
   through a real HTTP request on a server started here.
 
@@ -301,13 +303,20 @@ class Bench:
         self.args = args
         self.results = []
 
-    def measure(self, label, func, note=""):
+    def measure(self, label, func, note="", setup=None):
         """Run ``func(env)`` in a new transaction (fresh caches), rolled back
-        afterwards; record wall time and SQL queries (flush included)."""
+        afterwards; record wall time and SQL queries (flush included).
+
+        ``setup(env)``, when given, runs first in the same transaction and is
+        not measured (e.g. the cron whose deferred e-mails ``func`` sends)."""
         from odoo import SUPERUSER_ID, api
 
         with self.registry.cursor() as cr:
             env = api.Environment(cr, SUPERUSER_ID, {})
+            if setup:
+                setup(env)
+                env.flush_all()
+                env.invalidate_all()
             profiler = None
             if self.args.profile:
                 import cProfile
@@ -402,7 +411,33 @@ def run_measurements(bench):
         bills = settlements.bill_id
         return f"{len(bills)} bills, {len(bills.invoice_line_ids)} bill lines, {billed} consumption rows"
 
+    def send_flagged(model):
+        """The sender cron (``_cron_vmi_notify``) of what the previous cron
+        flagged: the e-mails the cron no longer sends in its own transaction."""
+
+        def run(env):
+            flagged = env[model].search_count([("vmi_to_notify", "=", True)])
+            env["vmi.agreement"]._cron_vmi_notify()
+            left = env[model].search_count([("vmi_to_notify", "=", True)])
+            messages = env["mail.message"].search_count(
+                [("model", "=", model), ("message_type", "=", "comment")]
+            )
+            return f"{flagged} flagged, {flagged - left} cleared, {messages} comments on {model}"
+
+        return run
+
+    def run_cron(method):
+        def setup(env):
+            getattr(env["vmi.agreement"], method)()
+
+        return setup
+
     bench.measure("VMI reorder check (cron, all agreements)", cron_review)
+    bench.measure(
+        "  then e-mails of the proposals (_cron_vmi_notify)",
+        send_flagged("purchase.order"),
+        setup=run_cron("_cron_review"),
+    )
     bench.measure("  its computation (_compute_proposal_quantities)", review_compute(10))
     bench.measure("Odoo orderpoints: qty_to_order of all", odoo_qty_to_order)
     bench.measure("Odoo replenishment report action", odoo_report_action)
@@ -413,6 +448,11 @@ def run_measurements(bench):
     bench.measure("lines: reorder check, one agreement of 20 lines", review_one(False))
     bench.measure("lines: reorder check, the big agreement (1,000)", review_one(True))
     bench.measure("monthly settlement (cron, all bills)", settle)
+    bench.measure(
+        "  then e-mails of the statements (_cron_vmi_notify)",
+        send_flagged("vmi.settlement"),
+        setup=run_cron("_cron_settle"),
+    )
 
 
 # ----------------------------------------------------------------------

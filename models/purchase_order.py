@@ -58,6 +58,7 @@ class PurchaseOrder(models.Model):
             "vmi_confirmed_by",
             "vmi_confirmed_date",
             "vmi_reminder_date",
+            "vmi_to_notify",
         }
     )
 
@@ -66,6 +67,15 @@ class PurchaseOrder(models.Model):
         readonly=True,
         copy=False,
         help="When the supplier was last reminded of this proposal.",
+    )
+
+    vmi_to_notify = fields.Boolean(
+        string="Proposal E-mail Pending",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Proposed by the scheduled reorder check: the e-mail to the supplier is sent shortly "
+        "after, by the cron “VMI: send proposals and statements to suppliers”.",
     )
 
     def _vmi_portal_path(self):
@@ -454,6 +464,20 @@ class PurchaseOrder(models.Model):
                     subtype_xmlid="mail.mt_comment",
                 )
         self.filtered(lambda po: po.state == "draft").write({"state": "sent"})
+
+    def _vmi_send_flagged(self):
+        """Deferred e-mail of proposals made by the scheduled reorder check
+        (``vmi.agreement._cron_vmi_notify``; ``self`` is locked): send those
+        still waiting for the supplier, and clear the flag of all of them in
+        the same transaction. A proposal answered, declined or cancelled
+        before the sender ran is not e-mailed any more."""
+        to_send = self.filtered(lambda po: po.vmi_state == "to_confirm" and po.state in ("draft", "sent"))
+        self.sudo().write({"vmi_to_notify": False})
+        # As when sent in the review's transaction (where the creation
+        # discards tracking): no "RFQ → RFQ Sent" line, the e-mail says it.
+        # It would also cost a notification and about six queries a proposal.
+        to_send._track_discard()
+        to_send._vmi_notify_new_proposal()
 
     @api.model
     def _vmi_reminder_days(self):

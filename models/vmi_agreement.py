@@ -8,7 +8,7 @@ from psycopg2 import errors as pg_errors
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_is_zero
+from odoo.tools import SQL, float_is_zero
 
 from ..logic import rules
 
@@ -559,17 +559,26 @@ class VmiAgreement(models.Model):
         chunk when run by the cron, so that a large company does not hold one
         long transaction. Agreements already locked by another worker are left
         to it (``FOR UPDATE SKIP LOCKED``): two cron workers never propose twice.
+
+        The proposals are flagged for the supplier's e-mail rather than sent
+        here: rendering and posting one e-mail per RFQ was more than half of
+        the review's time, inside its transaction. The sender
+        (``_cron_vmi_notify``) is triggered at the end and sends them in
+        chunks of its own.
         """
         today = fields.Date.context_today(self)
         domain = [("next_review_date", "<=", today), *self._in_force_domain(today)]
         agreements = self.search(domain, order="next_review_date, id")
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
+        proposed = False
         for start in range(0, len(agreements), batch_size):
             chunk = agreements[start : start + batch_size]._lock_for_update(skip_locked=True)
             if chunk:
-                chunk._run_review()
+                proposed |= bool(chunk._run_review(notify="later"))
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
+        if proposed:
+            self._vmi_trigger_notify()
         return True
 
     @api.model
@@ -620,9 +629,21 @@ class VmiAgreement(models.Model):
         locked = {row[0] for row in self.env.cr.fetchall()}
         return self.filtered(lambda a: a.id in locked)
 
-    def _run_review(self):
+    def _run_review(self, notify="now"):
         """Reorder check of ``self``: one proposal (RFQ) per agreement with all
-        its due lines. Returns the purchase orders created."""
+        its due lines. Returns the purchase orders created.
+
+        ``notify="now"`` (Review Now, direct calls) e-mails each proposal to
+        its supplier at once; ``"later"`` (the cron) only flags them
+        (``vmi_to_notify``) for ``_cron_vmi_notify``.
+
+        The proposals are created without mail.thread's "Purchase Order
+        created" log line (``mail_create_nolog``): the supplier's e-mail
+        posted on the RFQ says as much, and purchase creates orders one by
+        one, so each log line is a message of its own. Followers and field
+        tracking are unchanged (``tracking_disable`` would also drop the
+        followers; ``mail_notrack`` skips nothing here: purchase has no
+        tracking template)."""
         today = fields.Date.context_today(self)
         self = self.filtered(lambda a: a._is_in_force(today))  # noqa: PLW0642
         if not self:
@@ -636,7 +657,15 @@ class VmiAgreement(models.Model):
             ]
             if due:
                 order_vals.append(agreement._prepare_purchase_order(due))
-        orders = self.env["purchase.order"].create(order_vals) if order_vals else self.env["purchase.order"]
+        if notify == "later":
+            for vals in order_vals:
+                vals["vmi_to_notify"] = True
+        Order = self.env["purchase.order"]
+        orders = (
+            Order.with_context(mail_create_nolog=True).create(order_vals).with_env(self.env)
+            if order_vals
+            else Order
+        )
         # The review's bookkeeping is written as superuser: VMI users run
         # reviews but may not edit agreements. One write per review interval.
         now = fields.Datetime.now()
@@ -647,7 +676,7 @@ class VmiAgreement(models.Model):
             self.browse(agreement_ids).sudo().write(
                 {"last_review_date": now, "next_review_date": rules.next_review_date(today, interval, today)}
             )
-        if orders:
+        if orders and notify == "now":
             orders._vmi_notify_new_proposal()
         return orders
 
@@ -696,18 +725,25 @@ class VmiAgreement(models.Model):
     # Settlement (SPEC step 5)
     # ------------------------------------------------------------------
     @api.model
-    def _cron_settle(self):
+    def _cron_settle(self, batch_size=50):
         """Monthly settlement: bill each agreement's settlement day once that
         day is over (the day after, up to the end of the settlement day), and
         catch up the latest missed settlement day if the cron was down
         (``rules.settlement_cutoff_due``). "Today" is read in the agreement's
         settlement time zone (``vmi.consumption._get_settlement_tz``).
 
-        Each agreement settles in its own savepoint: one that fails is logged
-        and skipped, the others are billed."""
+        Agreements sharing a cut-off are settled ``batch_size`` at a time, in
+        one savepoint and one ``account.move.create`` (accounting syncs the
+        dynamic lines of a whole batch of bills at once: per bill, that was
+        three quarters of the settlement's time). If a chunk fails, it is
+        settled again agreement by agreement, each in its own savepoint: one
+        that fails is logged and skipped, the others are billed. Commits after
+        each chunk when run by the cron. The statements are e-mailed
+        afterwards by ``_cron_vmi_notify``, which is triggered here."""
         Consumption = self.env["vmi.consumption"]
         agreements = self.search([("state", "in", ("active", "closed"))])
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
+        ids_by_cutoff = defaultdict(list)
         for agreement in agreements:
             cutoff = rules.settlement_cutoff_due(
                 Consumption._get_settlement_today(agreement),
@@ -715,28 +751,61 @@ class VmiAgreement(models.Model):
                 agreement.last_settlement_date,
                 agreement.date_start,
             )
-            if not cutoff:
-                continue
-            try:
-                with self.env.cr.savepoint():
-                    agreement._settle(cutoff)
-            except UserError as e:
-                _logger.warning("VMI settlement of %s skipped: %s", agreement.name, e)
-            except Exception:
-                _logger.exception("VMI settlement of %s failed", agreement.name)
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            if cutoff:
+                ids_by_cutoff[cutoff].append(agreement.id)
+        settled = False
+        for cutoff, agreement_ids in sorted(ids_by_cutoff.items()):
+            for start in range(0, len(agreement_ids), batch_size):
+                chunk = self.browse(agreement_ids[start : start + batch_size])
+                settled |= bool(chunk._settle_chunk(cutoff))
+                if auto_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        if settled:
+            self._vmi_trigger_notify()
         return True
 
-    def _settle(self, cutoff):
+    def _settle_chunk(self, cutoff):
+        """Settle ``self`` for the cron in one savepoint; if that fails, settle
+        each agreement in its own savepoint so that one bad agreement does not
+        block the others. Returns the settlements made."""
+        try:
+            with self.env.cr.savepoint():
+                return self._settle(cutoff, notify="later")
+        except Exception as e:  # noqa: BLE001 - logged; retried agreement by agreement
+            if len(self) == 1:
+                self._log_settle_failure(e)
+                return self.env["vmi.settlement"]
+            _logger.warning(
+                "VMI settlement of %d agreements failed (%s); settling them one by one", len(self), e
+            )
+        settlements = self.env["vmi.settlement"]
+        for agreement in self:
+            try:
+                with self.env.cr.savepoint():
+                    settlements |= agreement._settle(cutoff, notify="later")
+            except Exception as e:  # noqa: BLE001 - logged, the other agreements go on
+                agreement._log_settle_failure(e)
+        return settlements
+
+    def _log_settle_failure(self, error):
+        """A refused settlement (``UserError``: busy, already billed) is a
+        warning; anything else is an error with its traceback."""
+        names = ", ".join(self.mapped("name"))
+        if isinstance(error, UserError):
+            _logger.warning("VMI settlement of %s skipped: %s", names, error)
+        else:
+            _logger.error("VMI settlement of %s failed", names, exc_info=error)
+
+    def _settle(self, cutoff, notify="now"):
         """Settle the unbilled consumption of ``self`` up to ``cutoff`` (a date,
         inclusive, ending at midnight in each agreement's settlement time zone):
-        one settlement and one draft vendor bill per agreement.
+        one settlement and one draft vendor bill per agreement, all created in
+        one ``create`` each (settlements, then bills).
 
         Only accountants (``account.group_account_invoice``) or the superuser
         (the cron) settle. They only read settlements: the settlement records
-        are written here with ``sudo()``, while the vendor bill is created with
-        the caller's own rights (account access rules apply).
+        are written here with ``sudo()``, while the vendor bills are created
+        with the caller's own rights (account access rules apply).
 
         Billing exactly once is enforced by the database: the agreement rows are
         locked first (``NOWAIT``: a concurrent settlement fails at once with a
@@ -746,6 +815,10 @@ class VmiAgreement(models.Model):
         Odoo's REPEATABLE READ isolation the second transaction gets a
         serialization error and rolls back whole). A second run for the same
         cut-off bills only what was recorded since (a second settlement).
+
+        ``notify="now"`` (the accountant's wizard, direct calls) e-mails the
+        statements at once; ``"later"`` (the cron) flags them for
+        ``_cron_vmi_notify``.
         """
         if not self:
             return self.env["vmi.settlement"]
@@ -771,15 +844,22 @@ class VmiAgreement(models.Model):
                 ["agreement_id"],
                 ["id:array_agg"],
             )
+        # One prefetch for all the consumption rows of the batch.
+        consumptions_all = Consumption.browse([cid for _agreement, ids in groups for cid in ids])
+        to_settle = [
+            (agreement, Consumption.browse(ids).with_prefetch(consumptions_all._prefetch_ids))
+            for agreement, ids in groups
+        ]
         settlements = self.env["vmi.settlement"]
-        for agreement, consumption_ids in groups:
-            consumptions = Consumption.browse(consumption_ids)
+        if to_settle:
             # Settlements are read-only for accountants: only this method writes them.
-            settlement_sudo = settlements.sudo().create(agreement._prepare_settlement(cutoff, consumptions))
-            settlement_sudo._claim_consumptions(consumptions)
-            settlement = settlement_sudo.sudo(False)
-            settlement._create_bill()
-            settlements |= settlement
+            settlements_sudo = settlements.sudo().create(
+                [agreement._prepare_settlement(cutoff, consumptions) for agreement, consumptions in to_settle]
+            )
+            for settlement_sudo, (_agreement, consumptions) in zip(settlements_sudo, to_settle, strict=True):
+                settlement_sudo._claim_consumptions(consumptions)
+            settlements = settlements_sudo.sudo(False)
+            settlements._create_bills(notify=notify)
         # Accountants settle without the right to edit agreements. An earlier
         # cut-off never moves the date back (the cron would settle it again).
         self.filtered(lambda a: not a.last_settlement_date or a.last_settlement_date < cutoff).sudo().write(
@@ -838,6 +918,96 @@ class VmiAgreement(models.Model):
             "date_to": cutoff,
             "line_ids": line_vals,
         }
+
+    # ------------------------------------------------------------------
+    # Deferred e-mails of the scheduled review and settlement
+    # ------------------------------------------------------------------
+    # Models whose records the crons flag (``vmi_to_notify``) instead of
+    # e-mailing them in their own transaction; each implements
+    # ``_vmi_send_flagged()`` (send what still applies, clear the flag).
+    _VMI_NOTIFY_MODELS = ("purchase.order", "vmi.settlement")
+
+    @api.model
+    def _vmi_trigger_notify(self):
+        """Run the sender (``ir_cron_vmi_notify``) as soon as a cron worker is
+        free, rather than at its next hourly call."""
+        cron = self.env.ref("stock_vmi.ir_cron_vmi_notify", raise_if_not_found=False)
+        if cron:
+            cron.sudo()._trigger()
+
+    @api.model
+    def _cron_vmi_notify(self, batch_size=50):
+        """Send the proposals and statements flagged by the scheduled review
+        and settlement, ``batch_size`` records at a time, committing after
+        each chunk when run by the cron: a slow mail template or a large
+        month no longer holds the review's or the settlement's transaction,
+        and a failure costs one chunk, not the month's bills.
+
+        Each chunk is locked with ``FOR NO KEY UPDATE SKIP LOCKED`` and its
+        flags re-read under the lock (``_vmi_lock_flagged``), and a record's
+        flag is cleared in the transaction that posts its e-mail: two workers
+        (or a rerun) never send twice. A chunk that fails is retried record by
+        record; a record that still fails stays flagged for the next run.
+        """
+        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
+        for model in self._VMI_NOTIFY_MODELS:
+            records = self.env[model].sudo().search([("vmi_to_notify", "=", True)], order="id")
+            for start in range(0, len(records), batch_size):
+                chunk = self._vmi_lock_flagged(records[start : start + batch_size])
+                if chunk:
+                    self._vmi_send_chunk(chunk)
+                if auto_commit:
+                    self.env.cr.commit()  # pylint: disable=invalid-commit
+        return True
+
+    @api.model
+    def _vmi_lock_flagged(self, records):
+        """Lock those of ``records`` (proposals or statements) that are still
+        flagged and not locked by another transaction; return them.
+
+        Under REPEATABLE READ, a row another worker changed (sent) and
+        committed after this transaction's snapshot makes the lock fail with
+        a serialization error: the chunk is then left alone (its e-mails were
+        sent, or stay flagged for the next run)."""
+        if not records:
+            return records
+        records.flush_recordset(["vmi_to_notify"])
+        query = SQL(
+            "SELECT id FROM %s WHERE id IN %s AND vmi_to_notify FOR NO KEY UPDATE SKIP LOCKED",
+            SQL.identifier(records._table),
+            tuple(records.ids),
+        )
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(query, log_exceptions=False)
+                locked = {row[0] for row in self.env.cr.fetchall()}
+        except pg_errors.SerializationFailure:
+            _logger.info("VMI e-mails: %s records sent by another worker meanwhile, skipped", records._name)
+            return records.browse()
+        records.invalidate_recordset(["vmi_to_notify"])
+        return records.filtered(lambda r: r.id in locked)
+
+    @api.model
+    def _vmi_send_chunk(self, records):
+        """Send a locked chunk in one savepoint; if it fails, record by record,
+        so that one bad e-mail does not hold back the others."""
+        try:
+            with self.env.cr.savepoint():
+                records._vmi_send_flagged()
+            return
+        except Exception:
+            if len(records) == 1:
+                _logger.exception("VMI e-mail of %s %s failed; retried next run", records._name, records.ids)
+                return
+            _logger.warning(
+                "VMI e-mails of %s %s failed; sending them one by one", records._name, records.ids
+            )
+        for record in records:
+            try:
+                with self.env.cr.savepoint():
+                    record._vmi_send_flagged()
+            except Exception:
+                _logger.exception("VMI e-mail of %s %s failed; retried next run", record._name, record.id)
 
     # ------------------------------------------------------------------
     # Helpers for other models

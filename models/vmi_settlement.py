@@ -1,6 +1,8 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 
+from collections import defaultdict
+
 from odoo import SUPERUSER_ID, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
@@ -89,6 +91,14 @@ class VmiSettlement(models.Model):
     supplier_answer_uid = fields.Many2one("res.users", string="Answered By", readonly=True, copy=False)
     supplier_answer_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
     dispute_resolution = fields.Text(readonly=True, copy=False)
+    vmi_to_notify = fields.Boolean(
+        string="Statement E-mail Pending",
+        readonly=True,
+        copy=False,
+        index=True,
+        help="Settled by the scheduled settlement: the statement is e-mailed to the supplier shortly "
+        "after, by the cron “VMI: send proposals and statements to suppliers”.",
+    )
 
     # No UNIQUE(agreement_id, date_to): a second run for the same cut-off bills
     # the consumption recorded since (a second settlement). Billing exactly once
@@ -190,25 +200,47 @@ class VmiSettlement(models.Model):
         consumptions.invalidate_recordset(["settlement_id", "settlement_line_id"])
 
     def _create_bill(self):
-        """Create the draft vendor bill (or refund, when the period nets
-        negative) of this settlement, with the current user's own rights (the
-        settlement itself is written with ``sudo``). Returns the move, or
-        nothing when every product nets to zero."""
+        """Create the draft vendor bill of this settlement (``_create_bills``)."""
         self.ensure_one()
-        lines = self.line_ids
-        if not lines:
-            self.sudo().state = "billed"
-            return self.env["account.move"]
-        move_type = "in_refund" if sum(lines.mapped("amount")) < 0 else "in_invoice"
-        bill = (
-            self.env["account.move"]
-            .with_company(self.company_id)
-            .with_context(**settlement_link_context())
-            .create(self._prepare_bill(move_type))
-        )
-        self.sudo().write({"bill_id": bill.id, "state": "billed"})
-        self._vmi_send_statement()
-        return bill
+        return self._create_bills()
+
+    def _create_bills(self, notify="now"):
+        """Create the draft vendor bills (or refunds, when a period nets
+        negative) of these settlements, with the current user's own rights (the
+        settlements themselves are written with ``sudo``): one
+        ``account.move.create`` per company, because accounting syncs the
+        dynamic tax and payable lines of a whole batch at once (bill by bill,
+        that was three quarters of the monthly settlement's time). A
+        settlement whose products all net to zero is marked billed, without
+        a bill.
+
+        ``notify="now"`` e-mails the statements at once; ``"later"`` flags
+        them for ``vmi.agreement._cron_vmi_notify``. Returns the moves."""
+        Move = self.env["account.move"]
+        to_bill = self.filtered("line_ids")
+        (self - to_bill).sudo().state = "billed"
+        if not to_bill:
+            return Move
+        by_company = defaultdict(lambda: self.browse())
+        for settlement in to_bill:
+            by_company[settlement.company_id] |= settlement
+        bills = Move
+        for company, settlements in by_company.items():
+            vals_list = []
+            for settlement in settlements:
+                move_type = "in_refund" if sum(settlement.line_ids.mapped("amount")) < 0 else "in_invoice"
+                vals_list.append(settlement._prepare_bill(move_type))
+            company_bills = (
+                Move.with_company(company).with_context(**settlement_link_context()).create(vals_list)
+            )
+            for settlement, bill in zip(settlements, company_bills, strict=True):
+                settlement.sudo().write({"bill_id": bill.id, "state": "billed"})
+            bills |= company_bills.with_env(self.env)
+        if notify == "later":
+            to_bill.sudo().vmi_to_notify = True
+        else:
+            to_bill._vmi_send_statement()
+        return bills
 
     def _prepare_bill(self, move_type):
         """Extension point: values of the vendor bill of this settlement."""
@@ -362,6 +394,15 @@ class VmiSettlement(models.Model):
         supplier = self.partner_id.commercial_partner_id.sudo()
         contacts = supplier.child_ids.filtered(lambda p: p.user_ids and p.email)
         return (self.partner_id.sudo().filtered("email") | contacts).sudo(False)
+
+    def _vmi_send_flagged(self):
+        """Deferred statement e-mail of settlements made by the scheduled
+        settlement (``vmi.agreement._cron_vmi_notify``; ``self`` is locked).
+        A cancelled settlement is deleted, so it is never found here; one
+        without a bill (nothing to bill) is not e-mailed."""
+        to_send = self.filtered("bill_id")
+        self.sudo().write({"vmi_to_notify": False})
+        to_send._vmi_send_statement()
 
     def _vmi_send_statement(self):
         """E-mail each statement to its supplier, who follows it from then on

@@ -668,9 +668,9 @@ class TestSettlement(VmiCommon):
         settle = Agreement._settle
         failed = self.env["vmi.agreement"]
 
-        def settle_then_fail(agreements, cutoff):
+        def settle_then_fail(agreements, cutoff, **kwargs):
             nonlocal failed
-            result = settle(agreements, cutoff)
+            result = settle(agreements, cutoff, **kwargs)
             if agreements in both and not failed:
                 failed = agreements
                 raise ValueError("unexpected failure")
@@ -689,6 +689,62 @@ class TestSettlement(VmiCommon):
         self.assertFalse(failed.last_settlement_date)
         self.assertEqual(len(other.settlement_ids), 1)
         self.assertTrue(other.settlement_ids.bill_id)
+
+    def test_cron_chunk_failure_settles_the_others_one_by_one(self):
+        """Agreements sharing a cut-off settle in one chunk (one bill creation); if the chunk
+        fails, each is settled in its own savepoint: only the bad one is skipped."""
+        self.agreement_b.settlement_day = 25
+        self._consume_on("2026-03-05 10:00:00", 10)
+        self._consume_on("2026-03-05 10:00:00", 2, product=self.product_2, agreement=self.agreement_b)
+        Agreement = type(self.env["vmi.agreement"])
+        settle = Agreement._settle
+        calls = []
+
+        def settle_fail_on_a(agreements, cutoff, **kwargs):
+            calls.append(agreements.ids)
+            result = settle(agreements, cutoff, **kwargs)
+            if self.agreement in agreements:
+                raise ValueError("agreement A is broken")
+            return result
+
+        with (
+            patch.object(Agreement, "_settle", settle_fail_on_a),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "WARNING") as logs,
+        ):
+            self._cron_on("2026-03-26 09:00:00")
+        self.assertEqual(len(calls), 3, "the chunk, then each agreement")
+        self.assertEqual(sorted(calls[0]), sorted((self.agreement | self.agreement_b).ids))
+        self.assertIn("agreement A is broken", "\n".join(logs.output))
+        self.assertFalse(self.agreement.settlement_ids)
+        self.assertFalse(self.agreement.consumption_ids.settlement_id)
+        self.assertFalse(self.agreement.last_settlement_date)
+        self.assertEqual(self.agreement_b.settlement_ids.bill_id.invoice_line_ids.quantity, 2)
+        self.assertEqual(self.agreement_b.last_settlement_date, CUTOFF)
+
+    def test_settle_several_agreements_one_bill_creation(self):
+        """Settling several agreements creates their bills in one ``account.move.create``,
+        each bill linked to its own settlement and consumption."""
+        self._consume_on("2026-03-05 10:00:00", 10)
+        self._consume_on("2026-03-05 10:00:00", 2, product=self.product_2, agreement=self.agreement_b)
+        Move = type(self.env["account.move"])
+        create = Move.create
+        batches = []
+
+        def count_create(moves, vals_list):
+            batches.append(len(vals_list) if isinstance(vals_list, list) else 1)
+            return create(moves, vals_list)
+
+        with patch.object(Move, "create", count_create):
+            settlements = self._settle_on("2026-03-26 09:00:00", CUTOFF, self.agreement | self.agreement_b)
+        self.assertEqual(batches, [2])
+        self.assertEqual(len(settlements), 2)
+        for settlement in settlements:
+            self.assertEqual(settlement.bill_id.vmi_settlement_id, settlement)
+            self.assertEqual(settlement.consumption_ids.agreement_id, settlement.agreement_id)
+            self.assertEqual(settlement.bill_id.partner_id, settlement.agreement_id.partner_id)
+        by_agreement = {s.agreement_id: s for s in settlements}
+        self.assertEqual(by_agreement[self.agreement].bill_id.invoice_line_ids.quantity, 10)
+        self.assertEqual(by_agreement[self.agreement_b].bill_id.invoice_line_ids.quantity, 2)
 
     # ------------------------------------------------------------------
     # Rights and checks
@@ -896,3 +952,35 @@ class TestSettlement(VmiCommon):
             self.assertTrue(failure, "the stale transaction must not settle")
             env_b.cr.rollback()
         self.assertEqual(self._committed_state(ids), (1, 1, 0))
+
+    def test_concurrent_statement_sender(self):
+        """Two senders at once: the one that finds the statement locked skips it (SKIP LOCKED);
+        one whose snapshot predates the other's commit skips it too; it is sent once."""
+        ids = self._committed_agreement()
+        with self._new_env() as env:
+            settlement = env["vmi.agreement"].browse(ids["agreement"])._settle(CUTOFF, notify="later")
+            self.assertTrue(settlement.vmi_to_notify)
+            self.assertFalse(
+                settlement.message_ids.filtered(lambda m: "/my/vmi/statement/" in (m.body or ""))
+            )
+            env.cr.commit()
+        with self._new_env() as env_a, self._new_env() as env_b:
+            # B's snapshot starts before A sends.
+            env_b.cr.execute("SELECT 1 FROM vmi_settlement LIMIT 1")
+            settlement_a = env_a["vmi.settlement"].browse(settlement.id)
+            locked = env_a["vmi.agreement"]._vmi_lock_flagged(settlement_a)
+            self.assertEqual(locked, settlement_a)
+            env_b["vmi.agreement"]._cron_vmi_notify()  # locked by A: skipped, not waited for
+            self.assertTrue(env_b["vmi.settlement"].browse(settlement.id).vmi_to_notify)
+            locked._vmi_send_flagged()
+            env_a.cr.commit()
+            # B's snapshot still sees the flag; the lock fails and B skips the statement.
+            env_b["vmi.agreement"]._cron_vmi_notify()
+            env_b.cr.rollback()
+            env_b["vmi.agreement"]._cron_vmi_notify()
+            env_b.cr.commit()
+        with self._new_env() as env:
+            settlement = env["vmi.settlement"].browse(settlement.id)
+            self.assertFalse(settlement.vmi_to_notify)
+            statements = settlement.message_ids.filtered(lambda m: "/my/vmi/statement/" in (m.body or ""))
+            self.assertEqual(len(statements), 1)

@@ -46,38 +46,5 @@ class VmiSettlementLine(models.Model):
             "product_uom_id": self.uom_id.id,
             "price_unit": self.price_unit,
             "tax_ids": [fields.Command.set(taxes.ids)],
-            "tax_tag_ids": [fields.Command.set(self._bill_line_tax_tags(product, taxes, sign < 0).ids)],
             "vmi_settlement_line_id": self.id,
-            # HINT OFF
         }
-
-    def _bill_line_amounts(self, sign, taxes):
-        """The line's amounts as accounting will compute them (untaxed
-        subtotal, debit on a bill, credit on a refund), when that is plain:
-        bill in the company's currency, no tax included in the price.
-
-        Like the tags, a hint that spares accounting one write per line when
-        it syncs the tax lines; if it differs, accounting overwrites it."""
-        self.ensure_one()
-        company = self.company_id
-        if self.currency_id != company.currency_id or any(taxes.mapped("price_include")):
-            return {}
-        amount = self.currency_id.round(sign * self.quantity * self.price_unit)
-        amount = amount if sign > 0 else -amount
-        return {"amount_currency": amount, "balance": amount}
-
-    @api.model
-    def _bill_line_tax_tags(self, product, taxes, is_refund):
-        """The tax report tags accounting puts on a bill line: the product's
-        account tags and the base tags of its (on-invoice) taxes, as
-        ``account.tax._add_accounting_data_in_base_lines_tax_details`` does.
-
-        Given upfront only to spare accounting one write per line when it
-        syncs the tax lines (a quarter of the monthly settlement's time):
-        accounting still computes the tags and corrects them if they differ."""
-        field = "refund_repartition_line_ids" if is_refund else "invoice_repartition_line_ids"
-        tags = product.sudo().account_tag_ids
-        for tax in taxes.flatten_taxes_hierarchy():
-            if tax.tax_exigibility == "on_invoice":
-                tags |= tax[field].filtered(lambda r: r.repartition_type == "base").tag_ids
-        return tags

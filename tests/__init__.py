@@ -13,3 +13,4 @@ from . import test_portal
 from . import test_portal_tour
 from . import test_statement_concurrency
 from . import test_notify
+from . import test_settlement_bill

@@ -56,7 +56,10 @@ def _check_settlement_link_write(env):
     cancellation only: an accountant unlinking a bill could then delete it and
     leave its consumption claimed by a settlement that bills nothing."""
     if not (env.su or is_settlement_cancel(env) or env.context.get(_SETTLEMENT_LINK_KEY) is _SETTLEMENT_LINK):
-        raise UserError(_("The link between a vendor bill and its VMI settlement cannot be changed by hand."))
+        # env._: a module-level function has no record whose language _() could find.
+        raise UserError(
+            env._("The link between a vendor bill and its VMI settlement cannot be changed by hand.")
+        )
 
 
 class AccountMove(models.Model):

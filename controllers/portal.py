@@ -199,39 +199,43 @@ class VmiPortal(CustomerPortal):
         website=True,
     )
     def portal_my_vmi_agreements(self, page=1, sortby=None, **kw):
-        Agreement = request.env["vmi.agreement"]
-        values = self._prepare_portal_layout_values()
-        searchbar_sortings = {
+        sortings = {
             "name": {"label": _("Reference"), "order": "name desc, id desc"},
             "start": {"label": _("Start Date"), "order": "date_start desc, id desc"},
         }
-        sortby = sortby if sortby in searchbar_sortings else "name"
-        domain = self._vmi_agreements_domain()
-        count = Agreement.search_count(domain)
-        pager = portal_pager(
+        sortby = sortby if sortby in sortings else "name"
+        return self._vmi_render_list(
+            "vmi.agreement",
+            self._vmi_agreements_domain(),
+            page,
             url="/my/vmi/agreements",
             url_args={"sortby": sortby},
-            total=count,
+            order=sortings[sortby]["order"],
+            template="stock_vmi.portal_my_vmi_agreements",
+            key="agreements",
+            page_name="vmi_agreements",
+            values={"searchbar_sortings": sortings, "sortby": sortby},
+        )
+
+    def _vmi_render_list(self, model, domain, page, url, url_args, order, template, key, page_name, values):
+        """A paged portal list of ``model`` records the user may read
+        (``domain`` and record rules), rendered as superuser like Odoo's
+        portal lists."""
+        Model = request.env[model]
+        pager = portal_pager(
+            url=url,
+            url_args=url_args,
+            total=Model.search_count(domain),
             page=page,
             step=self._items_per_page,
         )
-        agreements = Agreement.search(
-            domain,
-            order=searchbar_sortings[sortby]["order"],
-            limit=self._items_per_page,
-            offset=pager["offset"],
+        records = Model.search(domain, order=order, limit=self._items_per_page, offset=pager["offset"])
+        render_values = self._prepare_portal_layout_values()
+        render_values.update(values)
+        render_values.update(
+            {key: records.sudo(), "page_name": page_name, "pager": pager, "default_url": url}
         )
-        values.update(
-            {
-                "agreements": agreements.sudo(),
-                "page_name": "vmi_agreements",
-                "pager": pager,
-                "searchbar_sortings": searchbar_sortings,
-                "sortby": sortby,
-                "default_url": "/my/vmi/agreements",
-            }
-        )
-        return request.render("stock_vmi.portal_my_vmi_agreements", values)
+        return request.render(template, render_values)
 
     @http.route("/my/vmi/agreement/<int:agreement_id>", type="http", auth="public", website=True)
     def portal_my_vmi_agreement(self, agreement_id, access_token=None, **kw):
@@ -349,33 +353,20 @@ class VmiPortal(CustomerPortal):
         ["/my/vmi/proposals", "/my/vmi/proposals/page/<int:page>"], type="http", auth="user", website=True
     )
     def portal_my_vmi_proposals(self, page=1, filterby=None, **kw):
-        Order = request.env["purchase.order"]
-        values = self._prepare_portal_layout_values()
         filters = self._vmi_proposal_filters()
         filterby = filterby if filterby in filters else "to_confirm"
-        domain = self._vmi_proposals_domain(filterby)
-        count = Order.search_count(domain)
-        pager = portal_pager(
+        return self._vmi_render_list(
+            "purchase.order",
+            self._vmi_proposals_domain(filterby),
+            page,
             url="/my/vmi/proposals",
             url_args={"filterby": filterby},
-            total=count,
-            page=page,
-            step=self._items_per_page,
+            order="date_order desc, id desc",
+            template="stock_vmi.portal_my_vmi_proposals",
+            key="orders",
+            page_name="vmi_proposals",
+            values={"searchbar_filters": filters, "filterby": filterby},
         )
-        orders = Order.search(
-            domain, order="date_order desc, id desc", limit=self._items_per_page, offset=pager["offset"]
-        )
-        values.update(
-            {
-                "orders": orders.sudo(),
-                "page_name": "vmi_proposals",
-                "pager": pager,
-                "searchbar_filters": filters,
-                "filterby": filterby,
-                "default_url": "/my/vmi/proposals",
-            }
-        )
-        return request.render("stock_vmi.portal_my_vmi_proposals", values)
 
     @http.route("/my/vmi/proposal/<int:order_id>", type="http", auth="public", website=True)
     def portal_my_vmi_proposal(self, order_id, access_token=None, message=None, **kw):
@@ -517,31 +508,20 @@ class VmiPortal(CustomerPortal):
         ["/my/vmi/statements", "/my/vmi/statements/page/<int:page>"], type="http", auth="user", website=True
     )
     def portal_my_vmi_statements(self, page=1, filterby=None, **kw):
-        Settlement = request.env["vmi.settlement"]
-        values = self._prepare_portal_layout_values()
         filters = self._vmi_statement_filters()
         filterby = filterby if filterby in filters else "all"
-        domain = self._vmi_statements_domain(filterby)
-        count = Settlement.search_count(domain)
-        pager = portal_pager(
+        return self._vmi_render_list(
+            "vmi.settlement",
+            self._vmi_statements_domain(filterby),
+            page,
             url="/my/vmi/statements",
             url_args={"filterby": filterby},
-            total=count,
-            page=page,
-            step=self._items_per_page,
+            order=None,
+            template="stock_vmi.portal_my_vmi_statements",
+            key="statements",
+            page_name="vmi_statements",
+            values={"searchbar_filters": filters, "filterby": filterby},
         )
-        statements = Settlement.search(domain, limit=self._items_per_page, offset=pager["offset"])
-        values.update(
-            {
-                "statements": statements.sudo(),
-                "page_name": "vmi_statements",
-                "pager": pager,
-                "searchbar_filters": filters,
-                "filterby": filterby,
-                "default_url": "/my/vmi/statements",
-            }
-        )
-        return request.render("stock_vmi.portal_my_vmi_statements", values)
 
     @http.route("/my/vmi/statement/<int:settlement_id>", type="http", auth="public", website=True)
     def portal_my_vmi_statement(

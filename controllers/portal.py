@@ -323,9 +323,7 @@ class VmiPortal(CustomerPortal):
             )
         return {
             "agreement": agreement,
-            "lines": lines,
             "rows": rows,
-            "months": months,
             "month_labels": [format_date(request.env, month, date_format="MMM yyyy") for month in months],
             "demand": demand,
             "open_proposals": open_proposals,
@@ -383,10 +381,7 @@ class VmiPortal(CustomerPortal):
             and not user._is_public()
             and order.vmi_state == "to_confirm"
             and order.state in ("draft", "sent")
-            and (
-                user.partner_id.commercial_partner_id == order.partner_id.commercial_partner_id
-                or user.has_group("stock_vmi.group_vmi_manager")
-            )
+            and (order._vmi_is_supplier_user(user) or user.has_group("stock_vmi.group_vmi_manager"))
         )
         messages = {
             "confirmed": _("Thank you: the proposal is confirmed."),
@@ -549,7 +544,7 @@ class VmiPortal(CustomerPortal):
             and not user._is_public()
             and statement.supplier_state in ("pending", "resolved")
             and statement.bill_id.state == "draft"
-            and user.partner_id.commercial_partner_id == statement.partner_id.commercial_partner_id
+            and statement._vmi_is_supplier_user(user)
         )
         messages = {
             "approved": _("Thank you: the statement is approved."),

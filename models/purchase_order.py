@@ -205,30 +205,11 @@ class PurchaseOrder(models.Model):
                 if not user.has_group("stock_vmi.group_vmi_manager"):
                     raise AccessError(_("Only VMI managers can record a supplier's answer on its behalf."))
                 continue
-            if user.partner_id.commercial_partner_id != order.partner_id.commercial_partner_id:
+            if not order._vmi_is_supplier_user(user):
                 raise AccessError(_("You can only act on the proposals made to your company."))
         if on_behalf:
             self.check_access("write")
         return on_behalf
-
-    def _vmi_note_on_behalf(self, action):
-        """Internal note: ``action`` ("confirm", "adjust" or "decline") was
-        done by the current (internal) user on behalf of the supplier."""
-        user = self.env.user
-        for order in self:
-            values = {"supplier": order.partner_id.commercial_partner_id.display_name, "user": user.name}
-            if action == "confirm":
-                body = _("Confirmed on behalf of %(supplier)s by %(user)s.", **values)
-            elif action == "adjust":
-                body = _("Adjusted on behalf of %(supplier)s by %(user)s.", **values)
-            else:
-                body = _("Declined on behalf of %(supplier)s by %(user)s.", **values)
-            order.sudo().message_post(
-                body=body,
-                author_id=user.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
 
     def _vmi_check_agreement_in_force(self):
         """Refuse to confirm or approve a proposal whose agreement is not in
@@ -267,7 +248,7 @@ class PurchaseOrder(models.Model):
         self._vmi_check_state(("to_confirm",))
         self._vmi_check_agreement_in_force()
         if on_behalf:
-            self._vmi_note_on_behalf("confirm")
+            self._vmi_note_on_behalf(_("Confirmed on behalf of %(supplier)s by %(user)s."))
         orders = self.sudo()
         orders.write(self._vmi_confirmation_vals(note))
         orders._vmi_approve()
@@ -332,7 +313,7 @@ class PurchaseOrder(models.Model):
             order.order_line.date_planned = date_planned
             order.date_planned = date_planned
         if on_behalf:
-            order._vmi_note_on_behalf("adjust")
+            order._vmi_note_on_behalf(_("Adjusted on behalf of %(supplier)s by %(user)s."))
         vals = self._vmi_confirmation_vals(note)
         if within:
             order.write(vals)
@@ -358,7 +339,7 @@ class PurchaseOrder(models.Model):
         if not reason:
             raise ValidationError(_("Please give a reason for declining the proposal."))
         if on_behalf:
-            self._vmi_note_on_behalf("decline")
+            self._vmi_note_on_behalf(_("Declined on behalf of %(supplier)s by %(user)s."))
         orders = self.sudo()
         orders.write({"vmi_state": "declined", "vmi_decline_reason": reason})
         orders.button_cancel()
@@ -518,15 +499,6 @@ class PurchaseOrder(models.Model):
             chunk.sudo().write({"vmi_reminder_date": fields.Datetime.now()})
             if auto_commit:
                 self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    def _vmi_supplier_recipients(self):
-        """The supplier and those of its contacts who have portal access: they
-        confirm proposals, so they receive them (the company record often has
-        no e-mail address of its own)."""
-        self.ensure_one()
-        supplier = self.partner_id.commercial_partner_id
-        contacts = supplier.sudo().child_ids.filtered(lambda p: p.user_ids and p.email)
-        return self.partner_id | contacts
 
     @api.model
     def _get_vmi_open_proposals_domain(self):

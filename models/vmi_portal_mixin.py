@@ -58,6 +58,43 @@ class VmiPortalMixin(models.AbstractModel):
             url += "?access_token=" + self._vmi_portal_token()
         return url
 
+    # ------------------------------------------------------------------
+    # The supplier of the record (``partner_id``): who it is, who is told
+    # ------------------------------------------------------------------
+    def _vmi_is_supplier_user(self, user=None):
+        """True when ``user`` (default: the current user) is one of the
+        record's supplier's contacts (same commercial partner)."""
+        self.ensure_one()
+        user = user or self.env.user
+        return user.partner_id.commercial_partner_id == self.partner_id.commercial_partner_id
+
+    def _vmi_supplier_recipients(self):
+        """Who receives the record's e-mails: the supplier and those of its
+        contacts who have a user (they answer on the portal) and an e-mail
+        address (the company record often has none of its own)."""
+        self.ensure_one()
+        contacts = self.partner_id.commercial_partner_id.sudo().child_ids.filtered(
+            lambda p: p.user_ids and p.email
+        )
+        return self.partner_id | contacts.sudo(False)
+
+    def _vmi_note_on_behalf(self, message):
+        """Internal note on each record: the current (internal) user recorded
+        the supplier's answer on its behalf. ``message`` is translated and
+        has ``%(supplier)s`` and ``%(user)s`` placeholders."""
+        user = self.env.user
+        for record in self:
+            body = message % {
+                "supplier": record.partner_id.commercial_partner_id.display_name,
+                "user": user.name,
+            }
+            record.sudo().message_post(
+                body=body,
+                author_id=user.partner_id.id,
+                message_type="comment",
+                subtype_xmlid="mail.mt_note",
+            )
+
     def _get_report_base_filename(self):
         """Name of the PDF the portal serves (``CustomerPortal._show_report``)."""
         self.ensure_one()

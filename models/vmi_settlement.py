@@ -384,17 +384,6 @@ class VmiSettlement(models.Model):
                     data["button_access"]["url"] = self._vmi_portal_url()
         return groups
 
-    def _vmi_supplier_recipients(self):
-        """Who receives the statement: the supplier and those of its contacts
-        who have a user (they answer it on the portal) and an e-mail address,
-        as for proposals (``purchase.order._vmi_supplier_recipients``). A
-        partner without an address is left out: it could only collect a
-        failed notification."""
-        self.ensure_one()
-        supplier = self.partner_id.commercial_partner_id.sudo()
-        contacts = supplier.child_ids.filtered(lambda p: p.user_ids and p.email)
-        return (self.partner_id.sudo().filtered("email") | contacts).sudo(False)
-
     def _vmi_send_flagged(self):
         """Deferred statement e-mail of settlements made by the scheduled
         settlement (``vmi.agreement._cron_vmi_notify``; ``self`` is locked).
@@ -447,7 +436,7 @@ class VmiSettlement(models.Model):
                 )
             return True
         for settlement in self:
-            if user.partner_id.commercial_partner_id != settlement.partner_id.commercial_partner_id:
+            if not settlement._vmi_is_supplier_user(user):
                 raise AccessError(_("You can only answer the statements of your own company."))
         return False
 
@@ -492,23 +481,6 @@ class VmiSettlement(models.Model):
         self.ensure_one()
         return dict(self._fields["supplier_state"]._description_selection(self.env))[self.supplier_state]
 
-    def _vmi_note_on_behalf(self, action):
-        """Internal note: ``action`` ("approve" or "dispute") was recorded by
-        the current (internal) user on behalf of the supplier."""
-        user = self.env.user
-        for settlement in self:
-            values = {"supplier": settlement.partner_id.commercial_partner_id.display_name, "user": user.name}
-            if action == "approve":
-                body = _("Approved on behalf of %(supplier)s by %(user)s.", **values)
-            else:
-                body = _("Disputed on behalf of %(supplier)s by %(user)s.", **values)
-            settlement.sudo().message_post(
-                body=body,
-                author_id=user.partner_id.id,
-                message_type="comment",
-                subtype_xmlid="mail.mt_note",
-            )
-
     def _vmi_post_to_supplier(self, body):
         """A message the supplier's followers see (and receive)."""
         self.ensure_one()
@@ -532,7 +504,7 @@ class VmiSettlement(models.Model):
         on_behalf = self._vmi_check_statement_supplier()
         self._vmi_check_supplier_can_answer()
         if on_behalf:
-            self._vmi_note_on_behalf("approve")
+            self._vmi_note_on_behalf(_("Approved on behalf of %(supplier)s by %(user)s."))
         self.sudo().write(self._vmi_answer_vals("approved"))
         for settlement in self:
             settlement._vmi_post_to_supplier(
@@ -551,7 +523,7 @@ class VmiSettlement(models.Model):
         if not reason:
             raise ValidationError(_("Please give a reason for disputing the statement."))
         if on_behalf:
-            self._vmi_note_on_behalf("dispute")
+            self._vmi_note_on_behalf(_("Disputed on behalf of %(supplier)s by %(user)s."))
         vals = self._vmi_answer_vals("disputed")
         vals.update(supplier_dispute_reason=reason, dispute_resolution=False)
         self.sudo().write(vals)

@@ -89,3 +89,12 @@ class TestRules(BaseCase):
     def test_monthly_average(self):
         self.assertEqual(rules.monthly_average(240, 3), 80)
         self.assertEqual(rules.consumption_window_start(date(2026, 11, 24), 3), date(2026, 8, 25))
+
+    def test_recent_month_starts(self):
+        """The agreement page's month columns: the current month (to date)
+        and the ones before it, oldest first, across a year end."""
+        self.assertEqual(
+            rules.recent_month_starts(date(2026, 1, 15), 3),
+            [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)],
+        )
+        self.assertEqual(rules.recent_month_starts(date(2026, 3, 31), 1), [date(2026, 3, 1)])

@@ -41,7 +41,7 @@ def reorder_quantity(on_hand, incoming, reorder_point, maximum, pack_multiple=1.
     So the line always ends at or above its reorder point.
 
     >>> reorder_quantity(45, 0, 50, 100)
-    55
+    55.0
     >>> reorder_quantity(45, 0, 50, 100, 10)
     50
     >>> reorder_quantity(45, 0, 50, 100, 60)

@@ -5,6 +5,7 @@ models call these functions, and the policy simulator (benchmarks/) reuses them,
 so a rule is written once and tested on its own (tests/test_rules.py).
 """
 
+from .counts import split_count_gain, split_count_gains
 from .rules import (
     STATUS_ABOVE,
     STATUS_BELOW,

@@ -2,9 +2,13 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
 
+from markupsafe import Markup
+
 from odoo import _, fields, models
 from odoo.exceptions import UserError
-from odoo.tools import float_is_zero
+from odoo.tools import float_is_zero, formatLang
+
+from ..logic import counts
 
 
 class StockMoveLine(models.Model):
@@ -216,10 +220,14 @@ class StockMoveLine(models.Model):
     def _vmi_record_consumption(self, line_map, returned):
         vals_list = []
         to_value = defaultdict(list)
+        to_produce = defaultdict(list)
         to_expense = []
+        found = []
+        count_left = self._vmi_unbilled_count_losses(line_map)
         consumed = returned
         for ml in self:
             original = None
+            quantity = None
             if ml._vmi_is_consumption():
                 line = ml._vmi_line(line_map, ml.location_id, ml.owner_id)
                 sign = 1
@@ -245,20 +253,116 @@ class StockMoveLine(models.Model):
             if original:
                 # A return is credited at the price its consumption was billed.
                 price = original.uom_id._compute_price(original.price_unit, line.product_uom_id)
-            vals = ml._vmi_prepare_consumption(line, sign, price_unit=price)
+            elif sign < 0 and ml.is_inventory:
+                quantity, price = ml._vmi_split_count_gain(line, count_left, found)
+                if not quantity:
+                    continue
+            vals = ml._vmi_prepare_consumption(line, sign, price_unit=price, quantity=quantity)
             vals_list.append(vals)
             company_side = ml.location_dest_id if sign > 0 else ml.location_id
             if company_side.usage == "internal" and not company_side.vmi_location:
                 to_value[sign].append((ml, line))
+            elif company_side.usage == "production":
+                to_produce[sign].append((ml, line, vals))
             elif ml.product_id.with_company(ml.company_id).valuation == "real_time":
                 to_expense.append((ml, line, vals))
         if vals_list:
             self.env["vmi.consumption"].sudo().create(vals_list)
         for sign, pairs in to_value.items():
             self._vmi_value(pairs, sign)
+        for sign, triples in to_produce.items():
+            self._vmi_value_production(triples, sign)
         if to_expense:
             entries = [ml._vmi_prepare_expense_entry(line, vals) for ml, line, vals in to_expense]
             self.env["account.move"].sudo().create(entries)._post()
+        if found:
+            self._vmi_note_count_gains(found)
+
+    def _vmi_line_quantity(self, line):
+        """This move line's quantity in the unit of agreement ``line``."""
+        self.ensure_one()
+        return self.product_id.uom_id._compute_quantity(
+            self.quantity_product_uom, line.product_uom_id, round=False
+        )
+
+    def _vmi_split_count_gain(self, line, count_left, found):
+        """A count above the records (``logic/counts.py``): it undoes the
+        unbilled count losses of ``line`` first, at their price; the rest is
+        the supplier's stock that was never recorded, appended to ``found``
+        (no consumption, no credit). Returns ``(quantity to reverse, its
+        price)``; updates ``count_left``."""
+        self.ensure_one()
+        left_qty, left_amount = count_left.get(line.id, (0.0, 0.0))
+        quantity, added = counts.split_count_gain(self._vmi_line_quantity(line), left_qty)
+        if added:
+            found.append((self, line, added))
+        if not quantity:
+            return 0.0, None
+        price = left_amount / left_qty
+        count_left[line.id] = (left_qty - quantity, left_amount - quantity * price)
+        return quantity, price
+
+    def _vmi_unbilled_count_losses(self, line_map):
+        """``{agreement line id: (quantity, amount)}`` of the count losses
+        (net of their reversals) that no settlement has billed yet, for the
+        lines of the count gains in ``self``. One query."""
+        gains = self.filtered(
+            lambda ml: ml.is_inventory and ml._vmi_is_entry() and not ml.location_id.vmi_location
+        )
+        line_ids = set()
+        for ml in gains:
+            line = ml._vmi_line(line_map, ml.location_dest_id)
+            if line:
+                line_ids.add(line.id)
+        if not line_ids:
+            return {}
+        groups = (
+            self.env["vmi.consumption"]
+            .sudo()
+            ._read_group(
+                [
+                    ("agreement_line_id", "in", list(line_ids)),
+                    ("is_count", "=", True),
+                    ("settlement_id", "=", False),
+                ],
+                ["agreement_line_id"],
+                ["quantity:sum", "amount:sum"],
+            )
+        )
+        return {line.id: (qty, amount) for line, qty, amount in groups if qty > 0}
+
+    def _vmi_note_count_gains(self, found):
+        """Tell the agreement (in its buyer's language) that a count found
+        supplier-owned stock that was never recorded, added with no consumption
+        and no credit."""
+        by_agreement = defaultdict(list)
+        for ml, line, added in found:
+            by_agreement[line.agreement_id].append((ml, line, added))
+        for agreement, items in by_agreement.items():
+            agreement = agreement.sudo()
+            lang = agreement.user_id.lang or agreement.company_id.partner_id.lang
+            env = agreement.with_context(lang=lang).env
+            rows = Markup("").join(
+                Markup("<li>%s</li>")
+                % env._(
+                    "%(product)s: %(quantity)s %(unit)s more than recorded in %(location)s (%(reference)s)",
+                    product=ml.product_id.display_name,
+                    quantity=formatLang(env, added, digits=0 if float(added).is_integer() else 3),
+                    unit=line.product_uom_id.name,
+                    location=ml.location_dest_id.display_name,
+                    reference=ml.move_id.reference or "",
+                )
+                for ml, line, added in items
+            )
+            body = Markup("<p>%s</p><ul>%s</ul>") % (
+                env._(
+                    "A stock count found more stock of %(supplier)s than recorded. It was added to "
+                    "the supplier's stock: nothing is billed or credited for it.",
+                    supplier=agreement.partner_id.display_name,
+                ),
+                rows,
+            )
+            agreement.message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
 
     def _vmi_get_returned_consumptions(self):
         """``{returned move id: consumption}`` of the consumption that the
@@ -278,13 +382,12 @@ class StockMoveLine(models.Model):
         )
         return {c.move_id.id: c for c in consumptions}
 
-    def _vmi_prepare_consumption(self, line, sign, price_unit=None):
+    def _vmi_prepare_consumption(self, line, sign, price_unit=None, quantity=None):
         """Extension point: values of the consumption record of this move line
-        (at the agreed price of ``line`` unless ``price_unit`` is given)."""
+        (at the agreed price of ``line`` unless ``price_unit`` is given; of
+        its whole quantity unless ``quantity``, in the line's unit, is)."""
         self.ensure_one()
-        qty = self.product_id.uom_id._compute_quantity(
-            self.quantity_product_uom, line.product_uom_id, round=False
-        )
+        qty = self._vmi_line_quantity(line) if quantity is None else quantity
         move = self.move_id
         return {
             "date": fields.Datetime.now(),
@@ -301,6 +404,7 @@ class StockMoveLine(models.Model):
             # transfer's reference (``reference`` is never empty).
             "origin": move.origin or move.reference or "",
             "is_return": sign < 0,
+            "is_count": self.is_inventory,
         }
 
     def _vmi_value(self, pairs, sign):
@@ -310,12 +414,8 @@ class StockMoveLine(models.Model):
         would); returned from one it leaves the valuation."""
         prices = {}
         if sign > 0:
-            today = fields.Date.context_today(self)
             for ml, line in pairs:
-                price = line.product_uom_id._compute_price(line.price_unit, ml.product_id.uom_id)
-                prices[ml.id] = line.currency_id._convert(
-                    price, ml.company_id.currency_id, ml.company_id, today, round=False
-                )
+                prices[ml.id] = ml._vmi_company_cost(line)
             self._vmi_update_cost(pairs, prices)
         svl_vals_list = []
         for ml, _line in pairs:
@@ -334,6 +434,107 @@ class StockMoveLine(models.Model):
             for (ml, _line), svl in zip(pairs, layers, strict=True)
             if svl.product_id.with_company(svl.company_id).valuation == "real_time"
         ]
+        if entry_vals:
+            self.env["account.move"].sudo().create(entry_vals)._post()
+
+    def _vmi_company_cost(self, line, price_unit=None):
+        """Unit cost, in the product's unit and the company's currency, at
+        which this move line's consigned units enter the company's valuation:
+        the agreed price of ``line`` (or ``price_unit``, in the line's unit and
+        currency), or the standard price of a standard-cost product, which
+        Odoo values at standard whatever it paid (the settlement's bill then
+        posts the difference to the price difference account, as for a
+        purchase)."""
+        self.ensure_one()
+        product = self.product_id.with_company(self.company_id)
+        if product.cost_method == "standard":
+            return product.standard_price
+        price = line.product_uom_id._compute_price(
+            line.price_unit if price_unit is None else price_unit, product.uom_id
+        )
+        return line.currency_id._convert(
+            price, self.company_id.currency_id, self.company_id, fields.Date.context_today(self), round=False
+        )
+
+    def _vmi_value_production(self, triples, sign):
+        """Consigned units consumed by production (components drawn from the
+        VMI location by a manufacturing order) are costed as the company's own
+        components are: they enter the company's valuation at the agreed price,
+        as a receipt would (a layer of their own; stock input credited, which
+        the settlement's bill clears), and leave it on the move to production
+        (the move's layer), which Odoo's production costing reads
+        (``mrp_account``: the finished product costs what its components'
+        layers are worth). A return from production (an unbuild into the VMI
+        location) is the mirror image: the move's layer brings the units back
+        from production at the price they were billed, a layer of their own
+        gives them back to the supplier. The two layers cancel out: the
+        product's valued quantity, value and AVCO/FIFO cost do not change.
+
+        ``triples``: ``(move line, agreement line, consumption values)``."""
+        Layer = self.env["stock.valuation.layer"].sudo()
+        vals_list = []
+        for ml, line, vals in triples:
+            product = ml.product_id.with_company(ml.company_id)
+            qty = ml.quantity_product_uom
+            cost = ml._vmi_company_cost(line, vals["price_unit"])
+            value = ml.company_id.currency_id.round(cost * qty)
+            reference = ml.move_id.reference or product.display_name
+            supplier = line.agreement_id.partner_id.display_name
+            move_layer = dict(
+                ml.move_id._prepare_common_svl_vals(),
+                quantity=-sign * qty,
+                unit_cost=cost,
+                value=-sign * value,
+                remaining_qty=0.0,
+                remaining_value=0.0,
+            )
+            own_layer = {
+                "product_id": product.id,
+                "company_id": ml.company_id.id,
+                "quantity": sign * qty,
+                "unit_cost": cost,
+                "value": sign * value,
+                "remaining_qty": 0.0,
+                "remaining_value": 0.0,
+                "description": (
+                    _(
+                        "VMI consumption: %(reference)s - from %(supplier)s",
+                        reference=reference,
+                        supplier=supplier,
+                    )
+                    if sign > 0
+                    else _(
+                        "VMI return: %(reference)s - back to %(supplier)s",
+                        reference=reference,
+                        supplier=supplier,
+                    )
+                ),
+            }
+            vals_list += [move_layer, own_layer]
+        layers = Layer.create(vals_list)
+        entry_vals = []
+        for (ml, _line, _vals), move_layer, own_layer in zip(
+            triples, layers[0::2], layers[1::2], strict=True
+        ):
+            if move_layer.product_id.with_company(ml.company_id).valuation != "real_time":
+                continue
+            move = ml.move_id.with_company(ml.company_id)
+            journal_id, acc_src, acc_dest, acc_valuation = move._get_accounting_data_for_valuation()
+            # To production: debit production (or stock output), credit the
+            # stock; back from it (unbuild): the reverse.
+            credit, debit = (acc_valuation, acc_dest) if sign > 0 else (acc_src, acc_valuation)
+            entry_vals.append(
+                move._prepare_account_move_vals(
+                    credit,
+                    debit,
+                    journal_id,
+                    abs(move_layer.quantity),
+                    move_layer.description,
+                    move_layer.id,
+                    abs(move_layer.value),
+                )
+            )
+            entry_vals.append(ml._vmi_prepare_valuation_entry(own_layer, sign))
         if entry_vals:
             self.env["account.move"].sudo().create(entry_vals)._post()
 
@@ -400,11 +601,11 @@ class StockMoveLine(models.Model):
                     self.product_id.display_name,
                 )
             )
-        amount = line.currency_id._convert(
-            abs(consumption_vals["quantity"] * consumption_vals["price_unit"]),
-            self.company_id.currency_id,
-            self.company_id,
-            fields.Date.context_today(self),
+        qty = line.product_uom_id._compute_quantity(
+            abs(consumption_vals["quantity"]), self.product_id.uom_id, round=False
+        )
+        amount = self.company_id.currency_id.round(
+            qty * self._vmi_company_cost(line, consumption_vals["price_unit"])
         )
         debit, credit = (expense, accounts["stock_input"]) if consumed else (accounts["stock_input"], expense)
         description = _(
@@ -414,7 +615,7 @@ class StockMoveLine(models.Model):
             credit.id,
             debit.id,
             accounts["stock_journal"].id,
-            self.quantity_product_uom,
+            qty,
             description,
             False,
             amount,

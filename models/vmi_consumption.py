@@ -52,6 +52,12 @@ class VmiConsumption(models.Model):
     location_dest_id = fields.Many2one("stock.location", string="Consumed To", readonly=True)
     origin = fields.Char(string="Source Document", readonly=True)
     is_return = fields.Boolean(readonly=True)
+    is_count = fields.Boolean(
+        string="Stock Count",
+        readonly=True,
+        help="Recorded by a stock count of the VMI location: a counted loss, or the reversal of "
+        "unbilled counted losses by a later count.",
+    )
     settlement_id = fields.Many2one(
         "vmi.settlement", readonly=True, index=True, copy=False, ondelete="restrict"
     )

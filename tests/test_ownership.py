@@ -329,21 +329,57 @@ class TestOwnership(VmiCommon):
         self.assertEqual(self.product.value_svl, 125.0)
         self.assertEqual(self.Consumption.search([("move_id", "=", move.id)]).quantity, 10)
 
-    def test_consumption_to_production_real_time_expenses_stock_input(self):
-        """Automated valuation: consumption to production expenses the agreed value against stock input."""
+    def test_consumption_to_production_real_time(self):
+        """Automated valuation: consumed to production, the units enter the
+        stock at the agreed price against stock input (which the bill clears)
+        and leave it to production on the move, as the company's own
+        components would: the move's layer is what production costing reads."""
         self._set_category("fifo", "real_time")
         self._receive(30)
         move = self._consume(10)
-        layers = self.Layer.search([("stock_move_id", "=", move.id)])
-        self.assertFalse(layers, "nothing enters the stock value")
+        move_layer = self.Layer.search([("stock_move_id", "=", move.id)])
+        self.assertRecordValues(move_layer, [{"quantity": -10.0, "unit_cost": 12.5, "value": -125.0}])
+        own_layer = self.Layer.search([("product_id", "=", self.product.id), ("stock_move_id", "=", False)])
+        self.assertRecordValues(
+            own_layer, [{"quantity": 10.0, "unit_cost": 12.5, "value": 125.0, "remaining_qty": 0.0}]
+        )
+        self.assertEqual(self.product.quantity_svl, 0.0)
+        self.assertEqual(self.product.value_svl, 0.0)
+        accounts = self.product.product_tmpl_id.get_product_accounts()
+        self.assertRecordValues(
+            own_layer.account_move_id.line_ids.sorted("debit"),
+            [
+                {"account_id": accounts["stock_input"].id, "debit": 0.0, "credit": 125.0},
+                {"account_id": accounts["stock_valuation"].id, "debit": 125.0, "credit": 0.0},
+            ],
+        )
+        _journal, _src, dest, _valuation = move._get_accounting_data_for_valuation()
+        self.assertRecordValues(
+            move_layer.account_move_id.line_ids.sorted("debit"),
+            [
+                {"account_id": accounts["stock_valuation"].id, "debit": 0.0, "credit": 125.0},
+                {"account_id": dest, "debit": 125.0, "credit": 0.0},
+            ],
+        )
+
+    def test_consumption_to_scrap_real_time_expenses_stock_input(self):
+        """Automated valuation: scrapped, the agreed value is expensed against
+        stock input, without a valuation layer."""
+        self._set_category("fifo", "real_time")
+        self._receive(30)
+        move = self._consume(10, dest=self.scrap_location)
+        self.assertFalse(
+            self.Layer.search([("product_id", "=", self.product.id)]), "nothing enters the stock value"
+        )
         entry = self.env["account.move"].search([("stock_move_id", "=", move.id)])
         self.assertEqual(entry.state, "posted")
         accounts = self.product.product_tmpl_id.get_product_accounts()
+        expense = self.scrap_location.valuation_in_account_id or accounts["expense"]
         self.assertRecordValues(
             entry.line_ids.sorted("debit"),
             [
                 {"account_id": accounts["stock_input"].id, "debit": 0.0, "credit": 125.0},
-                {"account_id": accounts["expense"].id, "debit": 125.0, "credit": 0.0},
+                {"account_id": expense.id, "debit": 125.0, "credit": 0.0},
             ],
         )
 
@@ -380,6 +416,20 @@ class TestOwnership(VmiCommon):
         self.assertEqual(self.product.quantity_svl, 20)
         self.assertEqual(self.product.value_svl, 225.0)
         self.assertAlmostEqual(self.product.standard_price, 11.25)
+
+    def test_consumption_to_stock_standard_cost(self):
+        """A standard-cost product enters the stock at its standard price (10),
+        whatever the agreed price: the bill posts the difference, as for a
+        purchase. The consumption is still billed at the agreed price."""
+        self._set_category("standard", "real_time")
+        self._receive(30)
+        move = self._consume(10, dest=self.stock_location)
+        self.assertRecordValues(
+            self.Layer.search([("stock_move_id", "=", move.id)]),
+            [{"quantity": 10.0, "unit_cost": 10.0, "value": 100.0}],
+        )
+        self.assertEqual(self.product.standard_price, 10.0)
+        self.assertEqual(self.Consumption.search([("move_id", "=", move.id)]).amount, 125.0)
 
     def test_consumption_to_stock_manual_valuation(self):
         """Manual valuation: the layer at the agreed price exists, no journal entry."""

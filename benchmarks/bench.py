@@ -184,6 +184,11 @@ def build(env, args):
         " now() at time zone 'UTC')",
         page_size=5000,
     )
+    # Quants went in by SQL: refresh the lines' stored status as moves would.
+    env["stock.quant"].invalidate_model()
+    all_lines = env["vmi.agreement.line"].search([])
+    env.add_to_compute(all_lines._fields["stock_status"], all_lines)
+    all_lines.flush_recordset(["stock_status"])
 
     # Consumption: month before the settlement month (settled), settlement
     # month (``moves_per_line`` per line, unbilled), current month (after the

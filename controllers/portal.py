@@ -48,6 +48,7 @@ CONSUMPTION_MONTHS = 3
 _MAX_NOTE = 2000
 STATUS_BADGE = {
     rules.STATUS_BELOW: "text-bg-danger",
+    rules.STATUS_COVERED: "text-bg-info",
     rules.STATUS_OK: "text-bg-success",
     rules.STATUS_ABOVE: "text-bg-warning",
 }

@@ -9,6 +9,7 @@ from .counts import split_count_gain, split_count_gains
 from .rules import (
     STATUS_ABOVE,
     STATUS_BELOW,
+    STATUS_COVERED,
     STATUS_OK,
     add_months,
     consumption_window_start,

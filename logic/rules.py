@@ -9,6 +9,7 @@ import math
 from datetime import date, timedelta
 
 STATUS_BELOW = "below"
+STATUS_COVERED = "covered"
 STATUS_OK = "ok"
 STATUS_ABOVE = "above"
 
@@ -64,10 +65,29 @@ def reorder_quantity(on_hand, incoming, reorder_point, maximum, pack_multiple=1.
     return up
 
 
-def stock_status(on_hand, reorder_point, maximum):
-    """Status shown on an agreement line: below reorder point, ok, above maximum."""
-    if on_hand < reorder_point - _EPSILON:
+def stock_status(on_hand, reorder_point, maximum, incoming=0.0):
+    """Status of an agreement line.
+
+    * below reorder point: the stock position (on hand + incoming) is below
+      the reorder point: nothing on its way covers it (needs attention);
+    * covered: on hand is below the reorder point, but what is on its way
+      brings the position back to it;
+    * above maximum: more on hand than the maximum (an overstock candidate);
+    * ok otherwise.
+
+    >>> stock_status(45, 50, 100)
+    'below'
+    >>> stock_status(45, 50, 100, incoming=55)
+    'covered'
+    >>> stock_status(101, 50, 100)
+    'above'
+    >>> stock_status(60, 50, 100, incoming=55)
+    'ok'
+    """
+    if on_hand + incoming < reorder_point - _EPSILON:
         return STATUS_BELOW
+    if on_hand < reorder_point - _EPSILON:
+        return STATUS_COVERED
     if on_hand > maximum + _EPSILON:
         return STATUS_ABOVE
     return STATUS_OK

@@ -7,6 +7,7 @@ from . import vmi_settlement
 from . import vmi_settlement_line
 from . import purchase_order
 from . import purchase_order_line
+from . import stock_move
 from . import stock_move_line
 from . import stock_quant
 from . import stock_scrap

@@ -513,10 +513,11 @@ class VmiAgreement(models.Model):
         return action
 
     def action_view_stock(self):
-        action = self.env["ir.actions.act_window"]._for_xml_id("stock.dashboard_open_quants")
-        action["domain"] = [("location_id", "child_of", self.location_id.ids)]
-        action["context"] = {"search_default_productgroup": 1}
-        return action
+        """Smart button: the supplier-owned stock in the VMI location, per product."""
+        return self.env["vmi.agreement.line"]._vmi_quants_action(
+            [("location_id", "child_of", self.location_id.ids), ("owner_id", "!=", False)],
+            self.env._("VMI stock"),
+        )
 
     # ------------------------------------------------------------------
     # Reorder check (SPEC step 3)

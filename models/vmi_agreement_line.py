@@ -90,11 +90,18 @@ class VmiAgreementLine(models.Model):
     stock_status = fields.Selection(
         [
             (rules.STATUS_BELOW, "Below reorder point"),
+            (rules.STATUS_COVERED, "Covered by incoming"),
             (rules.STATUS_OK, "OK"),
             (rules.STATUS_ABOVE, "Above maximum"),
         ],
-        compute="_compute_quantities",
+        compute="_compute_stock_status",
         compute_sudo=True,
+        store=True,
+        index=True,
+        help="Below reorder point: on hand and incoming together are below it (nothing on its way "
+        "covers the line). Covered by incoming: on hand is below it, but what is on its way brings "
+        "it back. Above maximum: more on hand than the maximum. Stored, so that lines can be "
+        "filtered and grouped by it: stock moves into and out of the VMI location refresh it.",
     )
 
     # The stock figures are computed as superuser (``compute_sudo``): they are
@@ -325,14 +332,33 @@ class VmiAgreementLine(models.Model):
             )
         return result
 
-    @api.depends("product_id", "product_uom_id", "agreement_id.location_id", "reorder_point", "max_qty")
+    @api.depends("product_id", "product_uom_id", "agreement_id.location_id")
     def _compute_quantities(self):
         quantities = self._get_quantities()
         for line in self:
+            line.qty_on_hand, line.qty_incoming = quantities[line.id]
+
+    @api.depends("product_id", "product_uom_id", "agreement_id.location_id", "reorder_point", "max_qty")
+    def _compute_stock_status(self):
+        quantities = self._get_quantities()
+        for line in self:
             on_hand, incoming = quantities[line.id]
-            line.qty_on_hand = on_hand
-            line.qty_incoming = incoming
-            line.stock_status = rules.stock_status(on_hand, line.reorder_point, line.max_qty)
+            line.stock_status = rules.stock_status(on_hand, line.reorder_point, line.max_qty, incoming)
+
+    @api.model
+    def _vmi_refresh_stock_status(self, location_ids, product_ids):
+        """Stock of ``product_ids`` moved into or out of (or is on its way to)
+        the VMI locations ``location_ids`` (or their shelves): recompute the
+        stored status of their agreement lines (at the next flush, in one
+        batch). One query."""
+        vmi_roots = self.env["stock.location"].sudo().browse(location_ids).vmi_location_id
+        if not vmi_roots or not product_ids:
+            return
+        lines = self.sudo().search(
+            [("location_id", "in", vmi_roots.ids), ("product_id", "in", list(product_ids))]
+        )
+        if lines:
+            self.env.add_to_compute(self._fields["stock_status"], lines)
 
     @api.depends("product_id", "product_uom_id", "agreement_id")
     def _compute_consumption(self):
@@ -355,6 +381,55 @@ class VmiAgreementLine(models.Model):
             total = totals.get(line.id, 0.0)
             line.consumption_3m = total
             line.consumption_monthly_avg = rules.monthly_average(total, 3)
+
+    # ------------------------------------------------------------------
+    # Buttons
+    # ------------------------------------------------------------------
+    def _vmi_quants_action(self, domain, name):
+        """Read-only list of the supplier-owned quants of ``domain`` (with
+        on hand, reserved and available), not Odoo's editable count list."""
+        return {
+            "type": "ir.actions.act_window",
+            "name": name,
+            "res_model": "stock.quant",
+            "view_mode": "list,pivot",
+            "views": [(self.env.ref("stock.view_stock_quant_tree_simple").id, "list"), (False, "pivot")],
+            "domain": domain,
+            "context": {"search_default_productgroup": 1, "create": 0, "edit": 0, "delete": 0},
+        }
+
+    def action_view_quants(self):
+        """Smart button: the supplier-owned stock of this product in the VMI location."""
+        self.ensure_one()
+        return self._vmi_quants_action(
+            [
+                ("location_id", "child_of", self.location_id.id),
+                ("product_id", "=", self.product_id.id),
+                ("owner_id", "!=", False),
+            ],
+            self.env._("Supplier-owned stock: %s", self.product_id.display_name),
+        )
+
+    def action_view_moves(self):
+        """Smart button: the done moves of this product into and out of the VMI location."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock.stock_move_line_action")
+        action["domain"] = [
+            ("product_id", "=", self.product_id.id),
+            "|",
+            ("location_id", "child_of", self.location_id.id),
+            ("location_dest_id", "child_of", self.location_id.id),
+        ]
+        action["context"] = {"search_default_done": 1, "create": 0}
+        return action
+
+    def action_view_consumption(self):
+        """Smart button: this line's consumption records."""
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("stock_vmi.action_vmi_consumption")
+        action["domain"] = [("agreement_line_id", "=", self.id)]
+        action["context"] = {"create": 0}
+        return action
 
     def _vmi_next_month_demand(self):
         """Extension point: ``{line id: quantity}`` of next month's demand

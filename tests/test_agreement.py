@@ -298,6 +298,62 @@ class TestAgreement(RaisesMessageMixin, VmiCommon):
         self.assertEqual(self.line.qty_on_hand, 120)
         self.assertEqual(self.line.stock_status, "above")
 
+    def test_status_counts_incoming_stored_and_searchable(self):
+        """45 on hand with 55 on their way is not red: covered by incoming;
+        the status is stored (searched and grouped) and follows the moves:
+        receipt done -> ok, the receipt cancelled -> below, consumption -> below."""
+        Line = self.env["vmi.agreement.line"]
+        self._receive(45)
+        self.assertEqual(Line.search([("id", "=", self.line.id), ("stock_status", "=", "below")]), self.line)
+        receipt = self._move(
+            self.product,
+            55,
+            self.supplier_location,
+            self.vmi_location,
+            owner=self.supplier,
+            picking_type=self.warehouse.in_type_id,
+            validate=False,
+        )
+        self.assertEqual(
+            Line.search([("id", "=", self.line.id), ("stock_status", "=", "covered")]), self.line
+        )
+        groups = Line._read_group([("id", "=", self.line.id)], ["stock_status"], ["__count"])
+        self.assertEqual(groups, [("covered", 1)])
+        receipt.quantity = 55
+        receipt.picked = True
+        receipt._action_done()
+        self.assertEqual(Line.search([("id", "=", self.line.id), ("stock_status", "=", "ok")]), self.line)
+        self._consume(60)
+        self.assertEqual(Line.search([("id", "=", self.line.id), ("stock_status", "=", "below")]), self.line)
+        other = self._move(
+            self.product,
+            10,
+            self.supplier_location,
+            self.vmi_location,
+            owner=self.supplier,
+            picking_type=self.warehouse.in_type_id,
+            validate=False,
+        )
+        self.assertEqual(self.line.stock_status, "covered")
+        other._action_cancel()
+        self.assertEqual(Line.search([("id", "=", self.line.id), ("stock_status", "=", "below")]), self.line)
+
+    def test_line_buttons(self):
+        """The line opens its supplier-owned quants (read-only list), its moves and its consumption."""
+        self._receive(45)
+        self._consume(5)
+        quants = self.env["stock.quant"].search(self.line.action_view_quants()["domain"])
+        self.assertEqual(quants.mapped("quantity"), [40.0])
+        self.assertEqual(quants.owner_id, self.supplier)
+        action = self.agreement.action_view_stock()
+        self.assertEqual(self.env["stock.quant"].search(action["domain"]), quants)
+        self.assertEqual(action["res_model"], "stock.quant")
+        self.assertNotIn("inventory_mode", action["context"])
+        moves = self.env["stock.move.line"].search(self.line.action_view_moves()["domain"])
+        self.assertEqual(sorted(moves.mapped("quantity")), [5.0, 45.0])
+        consumption = self.env["vmi.consumption"].search(self.line.action_view_consumption()["domain"])
+        self.assertEqual(consumption.mapped("quantity"), [5.0])
+
     def test_on_hand_counts_sublocations_and_only_this_supplier(self):
         """On hand includes VMI sub-locations and excludes company stock elsewhere."""
         shelf = self.env["stock.location"].create(

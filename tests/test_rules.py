@@ -33,6 +33,10 @@ class TestRules(BaseCase):
         self.assertEqual(rules.stock_status(50, 50, 100), rules.STATUS_OK)
         self.assertEqual(rules.stock_status(100, 50, 100), rules.STATUS_OK)
         self.assertEqual(rules.stock_status(101, 50, 100), rules.STATUS_ABOVE)
+        # Incoming covers a line below its reorder point.
+        self.assertEqual(rules.stock_status(45, 50, 100, 55), rules.STATUS_COVERED)
+        self.assertEqual(rules.stock_status(45, 50, 100, 4), rules.STATUS_BELOW)
+        self.assertEqual(rules.stock_status(45, 50, 100, 5), rules.STATUS_COVERED)
 
     def test_within_tolerance(self):
         self.assertTrue(rules.within_tolerance(55, 60, 10))

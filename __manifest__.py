@@ -30,6 +30,7 @@
         "wizards/vmi_proposal_decline_wizard_views.xml",
         "wizards/vmi_settlement_resolve_wizard_views.xml",
         "views/vmi_agreement_views.xml",
+        "views/vmi_overview_views.xml",
         "views/vmi_consumption_views.xml",
         "views/vmi_settlement_views.xml",
         "views/purchase_order_views.xml",

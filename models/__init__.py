@@ -1,6 +1,7 @@
 from . import vmi_portal_mixin
 from . import stock_location
 from . import vmi_agreement
+from . import vmi_agreement_overview
 from . import vmi_agreement_line
 from . import vmi_consumption
 from . import vmi_settlement

@@ -2,6 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from lxml import etree
 
+from odoo.exceptions import UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -55,3 +56,50 @@ class TestBackofficeViews(VmiCommon):
         self.assertTrue(arch["search"].xpath("//filter[@name='group_status']"))
         buttons = {b.get("name") for b in arch["form"].xpath("//div[@name='button_box']/button")}
         self.assertEqual(buttons, {"action_view_quants", "action_view_moves", "action_view_consumption"})
+
+    def _open(self, kind, agreement=None):
+        action = (agreement or self.agreement).with_context(attention=kind).action_open_attention()
+        return self.env[action["res_model"]].search(action["domain"])
+
+    def test_overview_counters(self):
+        """The buyer's overview counts, per agreement, what needs attention
+        today, and each counter opens those records."""
+        agreement = self.agreement.with_user(self.buyer)
+        self._receive(45)
+        # 45 below 50, nothing incoming, no proposal: red.
+        self.assertEqual((agreement.attention_below_count, agreement.attention_color), (1, 1))
+        self.assertEqual(self._open("below"), self.agreement.line_ids)
+        # A proposal is open: the line is in hand; the proposal is not late yet.
+        order = self.agreement._run_review()
+        agreement.invalidate_recordset()
+        self.assertEqual(agreement.attention_below_count, 0)
+        self.assertEqual(agreement.attention_late_count, 0)
+        # Three days later, still unanswered: late.
+        self.env.cr.execute(
+            "UPDATE purchase_order SET create_date = now() - interval '3 days' WHERE id = %s", [order.id]
+        )
+        order.invalidate_recordset()
+        agreement.invalidate_recordset()
+        self.assertEqual(agreement.attention_late_count, 1)
+        self.assertEqual(self._open("late"), order)
+        self.assertEqual(agreement.attention_color, 2, "orange: late, nothing urgent")
+        # The supplier adjusts beyond the tolerance: the buyer approves.
+        order.with_user(self.portal_user).action_vmi_supplier_adjust(
+            quantities={str(order.order_line.id): 80}
+        )
+        agreement.invalidate_recordset()
+        self.assertEqual((agreement.attention_to_approve_count, agreement.attention_late_count), (1, 0))
+        self.assertEqual(self._open("to_approve"), order)
+        self.assertEqual(agreement.attention_color, 1)
+        # Another agreement's figures stay its own.
+        other = self._create_agreement(self.supplier_b, [(self.product_2, 0, 10, 1.0)])
+        self.assertEqual(other.attention_count, 0)
+        self.assertEqual(other.attention_color, 0)
+        with self.assertRaises(UserError):
+            agreement.with_context(attention="nonsense").action_open_attention()
+
+    def test_overview_action(self):
+        """VMI > Overview opens the agreements' kanban."""
+        action, arch = self._views("stock_vmi.action_vmi_overview")
+        self.assertEqual(action.res_model, "vmi.agreement")
+        self.assertTrue(arch["kanban"].xpath("//a[@name='action_open_attention']"))

@@ -37,6 +37,7 @@
         "views/stock_location_views.xml",
         "views/stock_vmi_menus.xml",
         "views/portal_templates.xml",
+        "views/purchase_portal_templates.xml",
         "report/vmi_settlement_report.xml",
     ],
     "assets": {

@@ -17,3 +17,4 @@ from . import test_settlement_bill
 from . import test_counts
 from . import test_mrp
 from . import test_backoffice_views
+from . import test_purchase_portal

@@ -3,7 +3,7 @@
 from datetime import timedelta
 
 from odoo import api, models
-from odoo.tools.misc import hash_sign, verify_hash_signed
+from odoo.tools.misc import formatLang, hash_sign, verify_hash_signed
 
 # Scope of the signed links: a token made for a VMI page is worth nothing
 # elsewhere (other modules sign with their own scope).
@@ -30,6 +30,16 @@ class VmiPortalMixin(models.AbstractModel):
     def _vmi_portal_path(self):
         """Extension point: the portal path of this record (``/my/vmi/...``)."""
         raise NotImplementedError
+
+    @api.model
+    def _vmi_format_quantity(self, quantity):
+        """A quantity as the reader writes it (separators of the context's
+        language): whole pieces without decimals (55, not 55.0 or 55.00),
+        others with their significant decimals. For e-mails and pages."""
+        quantity = quantity or 0.0
+        if float(quantity).is_integer():
+            return formatLang(self.env, quantity, digits=0)
+        return formatLang(self.env, quantity, digits=6).rstrip("0")
 
     @api.model
     def _vmi_link_days(self):

@@ -18,3 +18,4 @@ from . import test_counts
 from . import test_mrp
 from . import test_backoffice_views
 from . import test_purchase_portal
+from . import test_mail_content

@@ -40,25 +40,41 @@ ensure_system_packages() {
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 }
 
-# Python virtual environment with Odoo's requirements and ours. Skipped when the
-# requirement files have not changed since the last install (stamp file).
+# Python virtual environment with Odoo's requirements and ours. Skipped when
+# what it would install has not changed since the last install: the stamp file
+# holds a checksum of the bootstrap packages and the requirement files, so a
+# changed pin re-runs the install in existing environments too. setuptools is
+# pinned in requirements.txt (Odoo's gevent needs a pkg_resources that finds
+# zope.*); after installing, the websocket worker's start-up is checked.
+VENV_BOOTSTRAP=(pip wheel)
 ensure_venv() {
   local reqs stamp want
   reqs=$(mktemp)
   # cbor2 5.4.2 (Odoo's pin for Python < 3.12) does not build on Python 3.11.
   sed -E 's/^cbor2==5\.4\.2.*/cbor2==5.6.5 ; python_version < "3.12"/' "$ODOO_SRC/requirements.txt" >"$reqs"
   cat "$REPO_DIR/requirements.txt" >>"$reqs"
-  want=$(md5sum "$reqs" | cut -c1-32)
+  want=$({ printf '%s\n' "${VENV_BOOTSTRAP[@]}"; cat "$reqs"; } | md5sum | cut -c1-32)
   stamp="$STOCK_VMI_VENV/.stock_vmi-reqs"
   if [ -x "$PY" ] && [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then
     rm -f "$reqs"; return 0
   fi
   log "installing Python dependencies into $STOCK_VMI_VENV (a few minutes the first time)"
   [ -x "$PY" ] || python3 -m venv "$STOCK_VMI_VENV"
-  "$PY" -m pip install -q --upgrade pip wheel "setuptools<70"
+  "$PY" -m pip install -q --upgrade "${VENV_BOOTSTRAP[@]}"
   "$PY" -m pip install -q -r "$reqs"
-  echo "$want" >"$stamp"
   rm -f "$reqs"
+  check_gevent
+  echo "$want" >"$stamp"
+}
+
+# The websocket worker of a multi-worker server is "odoo-bin gevent": it runs
+# gevent.monkey.patch_all(), which loads gevent's plugins through pkg_resources
+# and so resolves gevent's requirements (zope.event, zope.interface). Fail here,
+# not in a restart loop of the server.
+check_gevent() {
+  "$PY" -c 'import gevent.monkey; gevent.monkey.patch_all()' >/dev/null 2>&1 && return 0
+  "$PY" -c 'import gevent.monkey; gevent.monkey.patch_all()' 2>&1 | tail -n 3 >&2 || true
+  die "gevent cannot start in $STOCK_VMI_VENV (the websocket worker of --workers mode would crash); see the setuptools pin in requirements.txt"
 }
 
 ensure_addons_link() {

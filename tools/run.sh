@@ -1,25 +1,34 @@
 #!/usr/bin/env bash
 # Set up a database with stock_vmi and its demo data, then run Odoo on it.
 #
-#   tools/run.sh [DB] [--reset] [--no-start] [-- EXTRA ODOO ARGS...]
+#   tools/run.sh [DB] [--reset] [--no-start] [--workers N] [-- EXTRA ODOO ARGS...]
 #
 #   DB           database name (default: $STOCK_VMI_DB or stock_vmi_demo)
 #   --reset      drop the database first and create it again
 #   --no-start   only set up the database, do not start the server (CI/smoke)
+#   --workers N  start as production servers run: prefork with N HTTP worker
+#                processes, one cron worker, the websocket (gevent) worker on
+#                $STOCK_VMI_GEVENT_PORT and Odoo's recommended limits; 0 (the
+#                default) runs the single-process threaded server
+#   -- EXTRA     passed to odoo-bin last (e.g. -- --limit-time-cpu=120)
 #
-# Environment: STOCK_VMI_DB, STOCK_VMI_PORT (default 8069), plus those of tools/common.sh.
+# Environment: STOCK_VMI_DB, STOCK_VMI_PORT (default 8069), STOCK_VMI_WORKERS
+# (default 0), STOCK_VMI_GEVENT_PORT (default 8072), plus those of tools/common.sh.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB=${STOCK_VMI_DB:-stock_vmi_demo}
 RESET=0
 START=1
+WORKERS=${STOCK_VMI_WORKERS:-0}
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
     --reset) RESET=1 ;;
     --no-start) START=0 ;;
-    -h|--help) sed -n '2,10p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --workers) [ $# -ge 2 ] || { echo "--workers needs a number" >&2; exit 2; }; WORKERS=$2; shift ;;
+    --workers=*) WORKERS=${1#--workers=} ;;
+    -h|--help) sed -n '2,/^set /{/^#/p}' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     --) shift; EXTRA+=("$@"); break ;;
     -*) EXTRA+=("$1") ;;
     *) DB=$1 ;;
@@ -27,6 +36,11 @@ while [ $# -gt 0 ]; do
   shift
 done
 PORT=${STOCK_VMI_PORT:-8069}
+GEVENT_PORT=${STOCK_VMI_GEVENT_PORT:-8072}
+case "$WORKERS" in
+  ''|*[!0-9]*) echo "--workers / STOCK_VMI_WORKERS must be a number, got '$WORKERS'" >&2; exit 2 ;;
+esac
+WORKERS=$((10#$WORKERS))
 
 ensure_all
 
@@ -90,6 +104,20 @@ if [ "$START" -eq 0 ]; then
   exit 0
 fi
 
-log "starting Odoo on http://localhost:$PORT (Ctrl-C to stop)"
+SERVER=()
+if [ "$WORKERS" -gt 0 ]; then
+  # Prefork: the master spawns the HTTP workers, a cron worker and the
+  # websocket worker ("odoo-bin gevent", on the gevent port; the browser's
+  # /websocket connections go there, through a reverse proxy in production).
+  # Limits of the configuration sample in Odoo's deployment guide (CPU 600 s,
+  # real 1200 s: a monthly settlement may take minutes; memory 600/1600 MiB of
+  # virtual memory per worker); later EXTRA arguments override them.
+  SERVER=(--workers="$WORKERS" --gevent-port="$GEVENT_PORT" --max-cron-threads=1
+          --limit-time-cpu=600 --limit-time-real=1200 --limit-request=8192
+          --limit-memory-soft=629145600 --limit-memory-hard=1677721600)
+  log "starting Odoo (prefork, $WORKERS HTTP workers) on http://localhost:$PORT, websocket worker on port $GEVENT_PORT (Ctrl-C to stop)"
+else
+  log "starting Odoo on http://localhost:$PORT (Ctrl-C to stop)"
+fi
 exec "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" --db_user="$PGUSER" \
-  -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --db-filter="^${DB}\$" "${EXTRA[@]}"
+  -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --db-filter="^${DB}\$" "${SERVER[@]}" "${EXTRA[@]}"

@@ -42,6 +42,9 @@ class VmiSettlement(models.Model):
     _description = "VMI Settlement"
     _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "vmi.portal.mixin"]
     _order = "date_to desc, id desc"
+    # Accountants and buyers only read settlements (they change through their
+    # buttons), but answer a dispute in its thread.
+    _mail_post_access = "read"
     _check_company_auto = True
 
     name = fields.Char(required=True, readonly=True, copy=False, default="/")

@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from lxml import etree
 
-from odoo.exceptions import UserError
+from odoo import fields
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
 from odoo.tools.safe_eval import safe_eval
 
@@ -103,3 +104,17 @@ class TestBackofficeViews(VmiCommon):
         action, arch = self._views("stock_vmi.action_vmi_overview")
         self.assertEqual(action.res_model, "vmi.agreement")
         self.assertTrue(arch["kanban"].xpath("//a[@name='action_open_attention']"))
+
+    def test_settlement_thread_open_to_readers(self):
+        """The accountant (who only reads settlements) answers a dispute in
+        the settlement's thread; so does the buyer."""
+        self._receive(20)
+        self._consume(4)
+        settlement = self.agreement.with_user(self.accountant)._settle(fields.Date.today())
+        for user in (self.accountant, self.buyer):
+            message = settlement.with_user(user).message_post(
+                body="We checked the counts.", message_type="comment"
+            )
+            self.assertEqual(message.author_id, user.partner_id)
+        with self.assertRaises(AccessError):
+            settlement.with_user(self.accountant).write({"date_to": fields.Date.today()})

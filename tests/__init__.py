@@ -15,3 +15,4 @@ from . import test_statement_concurrency
 from . import test_notify
 from . import test_settlement_bill
 from . import test_proposal_concurrency
+from . import test_api

@@ -458,8 +458,6 @@ class VmiPortal(CustomerPortal):
                 error = _("The promised date is not a valid date.")
             if promised and order.sudo().date_planned and promised == order.sudo().date_planned.date():
                 promised = None  # the date shown, unchanged
-        if not error and not quantities and not promised:
-            error = _("Change a quantity or the promised date, or confirm the proposal as it is.")
         if not error:
             error = self._vmi_run_action(
                 order,

@@ -1,12 +1,12 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-import math
-
 from odoo import _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare
+from odoo.tools import float_compare, plaintext2html
 
 from ..logic import rules
+from ..logic.arguments import as_id, as_number
+from .locking import lock_rows_or_raise
 
 
 class PurchaseOrder(models.Model):
@@ -229,6 +229,24 @@ class PurchaseOrder(models.Model):
                 )
 
     def _vmi_check_state(self, states):
+        """Lock these proposals' rows, then check under the lock that each is
+        a VMI proposal in one of ``states`` and still open: the first step of
+        every answer, the supplier's or the buyer's. Two answers to one
+        proposal at the same moment never both go through: the second is
+        refused at once with a clear message, whether the first is still
+        running or committed after the second began (which cannot see it);
+        tried again, it reads the first one's outcome ("approved")."""
+        not_vmi = self.filtered(lambda po: not po.vmi_agreement_id)
+        if not_vmi:
+            raise UserError(_("%s is not a VMI proposal.", ", ".join(not_vmi.mapped("name"))))
+        lock_rows_or_raise(
+            self,
+            _(
+                "Proposal %s is being answered by someone else right now, or was answered meanwhile: "
+                "reload it in a moment to see its status.",
+                ", ".join(self.mapped("name")),
+            ),
+        )
         for order in self:
             if order.vmi_state not in states or order.state not in ("draft", "sent"):
                 raise UserError(
@@ -242,8 +260,10 @@ class PurchaseOrder(models.Model):
                 )
 
     def action_vmi_supplier_confirm(self, note=None):
-        """Supplier: confirm the proposal as proposed. It is then approved.
-        A VMI manager may record the supplier's confirmation on its behalf."""
+        """Supplier: confirm the proposal as proposed, with an optional
+        ``note`` (text). It is then approved. A VMI manager may record the
+        supplier's confirmation on its behalf."""
+        note = self._vmi_text_argument(note)
         on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
         self._vmi_check_agreement_in_force()
@@ -255,54 +275,30 @@ class PurchaseOrder(models.Model):
         return True
 
     def action_vmi_supplier_adjust(self, quantities=None, date_planned=None, note=None):
-        """Supplier: change quantities (``{purchase line id: quantity}``) and/or
-        the promised date. Within the agreement's tolerance the proposal is
-        approved at once; beyond it, it waits for the buyer. A VMI manager may
-        record the supplier's adjustment on its behalf."""
-        self.ensure_one()
+        """Supplier: change quantities and/or the promised date of one
+        proposal, with an optional ``note``. ``quantities`` is a dict
+        ``{purchase line id: quantity}`` (ids as numbers or strings, as
+        XML-RPC keys must be) or a list of ``[line id, quantity]`` pairs; each
+        quantity must respect its line's unit and pack multiple
+        (``purchase.order.line._vmi_check_adjusted_qty``). ``date_planned`` is
+        a datetime or ``"YYYY-MM-DD HH:MM:SS"``, today or later. Within the
+        agreement's tolerance the proposal is approved at once; beyond it, it
+        waits for the buyer. A VMI manager may record the supplier's
+        adjustment on its behalf. Anything invalid is refused with a
+        ``ValidationError`` and changes nothing."""
+        if len(self) != 1:
+            raise UserError(_("Adjust one proposal at a time."))
+        note = self._vmi_text_argument(note)
         on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
         self._vmi_check_agreement_in_force()
-        quantities = quantities or {}
         order = self.sudo()
-        lines_by_id = {line.id: line for line in order.order_line}
-        clean = {}
-        for line_id, qty in quantities.items():
-            try:
-                line_id = int(line_id)
-                qty = float(qty)
-            except (TypeError, ValueError) as e:
-                raise ValidationError(_("Quantities must be numbers.")) from e
-            if not math.isfinite(qty):
-                raise ValidationError(_("Quantities must be numbers."))
-            line = lines_by_id.get(line_id)
-            if not line:
-                raise ValidationError(
-                    _("Line %(line)s is not part of proposal %(order)s.", line=line_id, order=order.name)
-                )
-            if qty < 0:
-                raise ValidationError(
-                    _("%(product)s: a quantity cannot be negative.", product=line.product_id.display_name)
-                )
-            limit = max(line.vmi_proposed_qty, line.vmi_agreement_line_id.max_qty) * 10
-            if qty > limit:
-                raise ValidationError(
-                    _(
-                        "%(product)s: %(qty)s is far above what the agreement allows.",
-                        product=line.product_id.display_name,
-                        qty=qty,
-                    )
-                )
-            clean[line] = qty
-        if date_planned:
-            try:
-                date_planned = fields.Datetime.to_datetime(date_planned)
-            except (TypeError, ValueError) as e:
-                raise ValidationError(_("The promised date is not a valid date.")) from e
-            if not date_planned:
-                raise ValidationError(_("The promised date is not a valid date."))
-            if date_planned.date() < fields.Date.context_today(self):
-                raise ValidationError(_("The promised date cannot be in the past."))
+        clean = order._vmi_adjusted_quantities(quantities)
+        date_planned = self._vmi_promised_date(date_planned)
+        if not clean and not date_planned:
+            raise ValidationError(
+                _("Change a quantity or the promised date, or confirm the proposal as it is.")
+            )
         tolerance = order.vmi_agreement_id.adjust_tolerance
         within = all(
             rules.within_tolerance(line.vmi_proposed_qty, qty, tolerance) for line, qty in clean.items()
@@ -330,14 +326,70 @@ class PurchaseOrder(models.Model):
             )
         return True
 
-    def action_vmi_supplier_decline(self, reason):
-        """Supplier: decline the proposal, with a reason. The RFQ is cancelled.
-        A VMI manager may record the supplier's decline on its behalf."""
+    def _vmi_adjusted_quantities(self, quantities):
+        """``{purchase line: quantity}`` from the supplier's ``quantities``
+        (see ``action_vmi_supplier_adjust``), every line of this proposal and
+        given once, every quantity checked by its line. Raises
+        ``ValidationError`` on the first invalid one."""
+        self.ensure_one()
+        if not quantities:
+            return {}
+        if isinstance(quantities, dict):
+            pairs = list(quantities.items())
+        elif isinstance(quantities, (list, tuple)) and all(
+            isinstance(pair, (list, tuple)) and len(pair) == 2 for pair in quantities
+        ):
+            pairs = [tuple(pair) for pair in quantities]
+        else:
+            raise ValidationError(
+                _(
+                    "Quantities must be given as {line id: quantity} or as a list of "
+                    "[line id, quantity] pairs."
+                )
+            )
+        lines_by_id = {line.id: line for line in self.order_line}
+        clean = {}
+        for line_id, qty in pairs:
+            line_id, qty = as_id(line_id), as_number(qty)
+            if line_id is None or qty is None:
+                raise ValidationError(_("Quantities must be numbers."))
+            line = lines_by_id.get(line_id)
+            if not line:
+                raise ValidationError(
+                    _("Line %(line)s is not part of proposal %(order)s.", line=line_id, order=self.name)
+                )
+            if line in clean:
+                raise ValidationError(
+                    _("%(product)s: give one quantity per line.", product=line.product_id.display_name)
+                )
+            line._vmi_check_adjusted_qty(qty)
+            clean[line] = qty
+        return clean
+
+    def _vmi_promised_date(self, value):
+        """The supplier's promised date (a datetime), or ``None`` when not
+        given; refused when not a date, or in the past."""
+        if not value:
+            return None
+        try:
+            promised = fields.Datetime.to_datetime(value)
+        except (TypeError, ValueError):
+            promised = None
+        if not promised:
+            raise ValidationError(_("The promised date is not a valid date."))
+        if promised.date() < fields.Date.context_today(self):
+            raise ValidationError(_("The promised date cannot be in the past."))
+        return promised
+
+    def action_vmi_supplier_decline(self, reason=None):
+        """Supplier: decline the proposal, with a ``reason`` (text, required).
+        The RFQ is cancelled. A VMI manager may record the supplier's decline
+        on its behalf."""
+        reason = self._vmi_text_argument(
+            reason, missing=_("Please give a reason for declining the proposal.")
+        )
         on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
-        reason = (reason or "").strip()
-        if not reason:
-            raise ValidationError(_("Please give a reason for declining the proposal."))
         if on_behalf:
             self._vmi_note_on_behalf(_("Declined on behalf of %(supplier)s by %(user)s."))
         orders = self.sudo()
@@ -429,7 +481,7 @@ class PurchaseOrder(models.Model):
             self.activity_schedule(
                 "mail.mail_activity_data_todo",
                 summary=_("Approve VMI proposal"),
-                note=message,
+                note=plaintext2html(message),
                 user_id=self.vmi_agreement_id.user_id.id,
             )
 

@@ -1,7 +1,14 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import api, fields, models
+from odoo import _, api, fields, models
+from odoo.exceptions import ValidationError
 from odoo.osv import expression
+from odoo.tools import float_compare, float_repr, float_round
+
+
+def _number(value):
+    """``value`` as text for a message, without trailing zeros (85.5, 10)."""
+    return float_repr(value, 6).rstrip("0").rstrip(".")
 
 
 class PurchaseOrderLine(models.Model):
@@ -74,6 +81,47 @@ class PurchaseOrderLine(models.Model):
                     by_models[key] = Model._get_distribution(vals)
                 distribution = by_models[key]
             line.analytic_distribution = distribution or line.analytic_distribution
+
+    def _vmi_check_adjusted_qty(self, qty):
+        """Refuse (``ValidationError``) a supplier's adjusted quantity for
+        this proposal line: negative, far above what the agreement allows,
+        finer than the line's unit counts (85.5 Units), or not a whole number
+        of the agreement line's packs. Refused rather than rounded: the
+        supplier is told what it may promise instead of shipping a quantity it
+        did not type. Zero (remove the line) is always allowed."""
+        self.ensure_one()
+        product = self.product_id.display_name
+        if qty < 0:
+            raise ValidationError(_("%(product)s: a quantity cannot be negative.", product=product))
+        agreement_line = self.vmi_agreement_line_id
+        if qty > max(self.vmi_proposed_qty, agreement_line.max_qty) * 10:
+            raise ValidationError(
+                _("%(product)s: %(qty)s is far above what the agreement allows.", product=product, qty=qty)
+            )
+        uom = self.product_uom
+        # Finer than the unit's rounding (float noise below a millionth aside).
+        if float_compare(float_round(qty, precision_rounding=uom.rounding), qty, precision_digits=6):
+            raise ValidationError(
+                _(
+                    "%(product)s: %(qty)s is not a quantity in %(uom)s, which count in steps of %(step)s.",
+                    product=product,
+                    qty=_number(qty),
+                    uom=uom.name,
+                    step=_number(uom.rounding),
+                )
+            )
+        pack = agreement_line.product_uom_id._compute_quantity(agreement_line.pack_multiple, uom, round=False)
+        packs = float_round(qty / pack, precision_digits=0) if pack > 0 else 0
+        if pack > 0 and float_compare(qty, packs * pack, precision_rounding=uom.rounding):
+            raise ValidationError(
+                _(
+                    "%(product)s: %(qty)s is not a multiple of the agreed pack of %(pack)s %(uom)s.",
+                    product=product,
+                    qty=_number(qty),
+                    pack=_number(pack),
+                    uom=uom.name,
+                )
+            )
 
     def _vmi_analytic_distribution_vals(self):
         """The criteria purchase uses to pick analytic distribution models."""

@@ -4,13 +4,12 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from psycopg2 import errors as pg_errors
-
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL, float_is_zero
 
 from ..logic import rules
+from .locking import lock_rows, lock_rows_or_raise
 
 _logger = logging.getLogger(__name__)
 
@@ -531,7 +530,7 @@ class VmiAgreement(models.Model):
             raise UserError(_("Only active agreements can be reviewed."))
         # A double click, or the cron reviewing the same agreement right now:
         # the second one is refused at once instead of proposing twice.
-        self._lock_now(_("This agreement is being reviewed right now; try again in a moment."))
+        lock_rows_or_raise(self, _("This agreement is being reviewed right now; try again in a moment."))
         orders = self._run_review()
         if len(orders) == 1:
             return {
@@ -559,7 +558,7 @@ class VmiAgreement(models.Model):
         Works in chunks of ``batch_size`` agreements, committing after each
         chunk when run by the cron, so that a large company does not hold one
         long transaction. Agreements already locked by another worker are left
-        to it (``FOR UPDATE SKIP LOCKED``): two cron workers never propose twice.
+        to it (``locking.lock_rows``): two cron workers never propose twice.
 
         The proposals are flagged for the supplier's e-mail rather than sent
         here: rendering and posting one e-mail per RFQ was more than half of
@@ -573,7 +572,7 @@ class VmiAgreement(models.Model):
         auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
         proposed = False
         for start in range(0, len(agreements), batch_size):
-            chunk = agreements[start : start + batch_size]._lock_for_update(skip_locked=True)
+            chunk = lock_rows(agreements[start : start + batch_size])
             if chunk:
                 proposed |= bool(chunk._run_review(notify="later"))
             if auto_commit:
@@ -602,33 +601,14 @@ class VmiAgreement(models.Model):
         self.ensure_one()
         return bool(self.filtered_domain(self._in_force_domain(day)))
 
-    def _lock_now(self, busy_message):
-        """Lock these agreements at once (``NOWAIT``) for a review, a
-        settlement or its cancellation: a concurrent one (a double click, a
-        cron worker) fails immediately with ``busy_message``; a transaction
-        whose snapshot predates another's committed change gets a
-        serialization error (REPEATABLE READ) instead of doing it twice."""
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self._lock_for_update(nowait=True)
-        except (pg_errors.LockNotAvailable, pg_errors.SerializationFailure) as e:
-            raise UserError(busy_message) from e
-
     def _lock_for_settlement(self):
-        """Lock these agreements for a settlement or its cancellation."""
-        self._lock_now(_("A settlement of these VMI agreements is already running; try again in a moment."))
-
-    def _lock_for_update(self, skip_locked=False, nowait=False):
-        """Lock the agreement rows for this transaction; return those locked."""
-        if not self:
-            return self
-        suffix = " SKIP LOCKED" if skip_locked else (" NOWAIT" if nowait else "")
-        self.env.cr.execute(
-            f"SELECT id FROM vmi_agreement WHERE id IN %s FOR NO KEY UPDATE{suffix}",
-            [tuple(self.ids)],
+        """Lock these agreements for a settlement or its cancellation: a
+        concurrent one (a cron worker, a second accountant) is refused at once
+        with a clear message (``locking.lock_rows_or_raise``), as is a
+        transaction whose snapshot predates another's committed settlement."""
+        lock_rows_or_raise(
+            self, _("A settlement of these VMI agreements is already running; try again in a moment.")
         )
-        locked = {row[0] for row in self.env.cr.fetchall()}
-        return self.filtered(lambda a: a.id in locked)
 
     def _run_review(self, notify="now"):
         """Reorder check of ``self``: one proposal (RFQ) per agreement with all
@@ -809,8 +789,8 @@ class VmiAgreement(models.Model):
         with the caller's own rights (account access rules apply).
 
         Billing exactly once is enforced by the database: the agreement rows are
-        locked first (``NOWAIT``: a concurrent settlement fails at once with a
-        clear message), then each consumption row is linked to its settlement
+        locked first (``_lock_for_settlement``: a concurrent settlement is
+        refused at once with a clear message), then each consumption row is linked to its settlement
         with ``settlement_id IS NULL`` in the ``WHERE`` clause, so a row billed
         by a transaction that committed meanwhile is never billed again (under
         Odoo's REPEATABLE READ isolation the second transaction gets a
@@ -967,26 +947,15 @@ class VmiAgreement(models.Model):
         flagged and not locked by another transaction; return them.
 
         Under REPEATABLE READ, a row another worker changed (sent) and
-        committed after this transaction's snapshot makes the lock fail with
-        a serialization error: the chunk is then left alone (its e-mails were
-        sent, or stay flagged for the next run)."""
+        committed after this transaction's snapshot cannot be locked
+        (``locking.lock_rows``): the chunk is then left alone (its e-mails
+        were sent, or stay flagged for the next run)."""
         if not records:
             return records
         records.flush_recordset(["vmi_to_notify"])
-        query = SQL(
-            "SELECT id FROM %s WHERE id IN %s AND vmi_to_notify FOR NO KEY UPDATE SKIP LOCKED",
-            SQL.identifier(records._table),
-            tuple(records.ids),
-        )
-        try:
-            with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(query, log_exceptions=False)
-                locked = {row[0] for row in self.env.cr.fetchall()}
-        except pg_errors.SerializationFailure:
-            _logger.info("VMI e-mails: %s records sent by another worker meanwhile, skipped", records._name)
-            return records.browse()
+        locked = lock_rows(records, SQL("vmi_to_notify"))
         records.invalidate_recordset(["vmi_to_notify"])
-        return records.filtered(lambda r: r.id in locked)
+        return locked
 
     @api.model
     def _vmi_send_chunk(self, records):

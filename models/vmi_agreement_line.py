@@ -8,6 +8,7 @@ from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
 from ..logic import rules
+from ..logic.arguments import as_number
 
 
 class VmiAgreementLine(models.Model):
@@ -121,14 +122,35 @@ class VmiAgreementLine(models.Model):
         ),
     ]
 
+    # Levels an integrator sends over RPC: numbers only (NaN or infinity
+    # would otherwise fail deep in the field's rounding).
+    _LEVEL_FIELDS = ("reorder_point", "max_qty", "pack_multiple", "price_unit")
+
+    @api.model
+    def _check_level_values(self, vals):
+        for fname in self._LEVEL_FIELDS:
+            value = vals.get(fname, 0.0)
+            if value is not False and as_number(value) is None:
+                raise ValidationError(
+                    _(
+                        "Reorder point, maximum, pack multiple and agreed price must be numbers "
+                        "(%(field)s: %(value)r).",
+                        field=self._fields[fname].get_description(self.env)["string"],
+                        value=value,
+                    )
+                )
+
     @api.model_create_multi
     def create(self, vals_list):
+        for vals in vals_list:
+            self._check_level_values(vals)
         self._check_duplicate_products(
             [(vals.get("agreement_id"), vals.get("product_id")) for vals in vals_list]
         )
         return super().create(vals_list)
 
     def write(self, vals):
+        self._check_level_values(vals)
         if "product_id" in vals or "agreement_id" in vals:
             self._check_duplicate_products(
                 [

@@ -2,7 +2,8 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import api, models
+from odoo import _, api, models
+from odoo.exceptions import ValidationError
 from odoo.tools.misc import formatLang, hash_sign, verify_hash_signed
 
 # Scope of the signed links: a token made for a VMI page is worth nothing
@@ -104,6 +105,21 @@ class VmiPortalMixin(models.AbstractModel):
                 message_type="comment",
                 subtype_xmlid="mail.mt_note",
             )
+
+    @api.model
+    def _vmi_text_argument(self, value, missing=None):
+        """A note or reason of an answer, as given over RPC or the portal:
+        text (stripped), ``None`` when empty. Anything else is refused with a
+        clear message, and so is an empty value when ``missing`` (the message
+        asking for it) is given."""
+        if value is None or value is False:
+            value = ""
+        if not isinstance(value, str):
+            raise ValidationError(_("A note or reason must be text."))
+        value = value.strip()
+        if not value and missing:
+            raise ValidationError(missing)
+        return value or None
 
     def _get_report_base_filename(self):
         """Name of the PDF the portal serves (``CustomerPortal._show_report``)."""

@@ -4,7 +4,8 @@
 from collections import defaultdict
 
 from odoo import SUPERUSER_ID, _, api, fields, models
-from odoo.exceptions import AccessError, UserError, ValidationError
+from odoo.exceptions import AccessError, UserError
+from odoo.tools import plaintext2html
 
 from .account_move import is_settlement_cancel, settlement_cancel_context, settlement_link_context
 
@@ -515,16 +516,16 @@ class VmiSettlement(models.Model):
             )
         return True
 
-    def action_supplier_dispute(self, reason):
-        """Supplier: dispute the statement, with a reason. Posting its bill is
-        blocked until an accountant resolves the dispute; the accountant gets
-        a to-do. An accountant may record the supplier's dispute on its
-        behalf."""
+    def action_supplier_dispute(self, reason=None):
+        """Supplier: dispute the statement, with a ``reason`` (text, required).
+        Posting its bill is blocked until an accountant resolves the dispute;
+        the accountant gets a to-do. An accountant may record the supplier's
+        dispute on its behalf."""
+        reason = self._vmi_text_argument(
+            reason, missing=_("Please give a reason for disputing the statement.")
+        )
         on_behalf = self._vmi_check_statement_supplier()
         self._vmi_check_supplier_can_answer()
-        reason = reason.strip() if isinstance(reason, str) else ""
-        if not reason:
-            raise ValidationError(_("Please give a reason for disputing the statement."))
         if on_behalf:
             self._vmi_note_on_behalf(_("Disputed on behalf of %(supplier)s by %(user)s."))
         vals = self._vmi_answer_vals("disputed")
@@ -543,7 +544,8 @@ class VmiSettlement(models.Model):
                 settlement.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
                     summary=_("Resolve the supplier's dispute"),
-                    note=reason,
+                    # The reason is text: an HTML note would lose its markup.
+                    note=plaintext2html(reason),
                     user_id=accountant.id,
                 )
         return True
@@ -580,7 +582,7 @@ class VmiSettlement(models.Model):
                 return accountants[:1]
         return self.env["res.users"]
 
-    def action_resolve_dispute(self, resolution):
+    def action_resolve_dispute(self, resolution=None):
         """Accountants: close the supplier's dispute with what was done (a
         credit note, a corrected bill, an explanation). The bill may then be
         posted; the supplier reads the resolution and may approve or dispute
@@ -596,9 +598,9 @@ class VmiSettlement(models.Model):
                     statements=", ".join(not_disputed.mapped("name")),
                 )
             )
-        resolution = resolution.strip() if isinstance(resolution, str) else ""
-        if not resolution:
-            raise ValidationError(_("Please describe how the dispute was resolved."))
+        resolution = self._vmi_text_argument(
+            resolution, missing=_("Please describe how the dispute was resolved.")
+        )
         self.sudo().write({"supplier_state": "resolved", "dispute_resolution": resolution})
         todo = self.env.ref("mail.mail_activity_data_todo")
         for settlement in self:

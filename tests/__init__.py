@@ -19,3 +19,5 @@ from . import test_mrp
 from . import test_backoffice_views
 from . import test_purchase_portal
 from . import test_mail_content
+from . import test_proposal_concurrency
+from . import test_api

@@ -82,3 +82,24 @@ class TestTranslations(VmiCommon):
         self.assertIn(self.agreement.name, body)
         self.assertIn("请确认该补货建议", body)
         self.assertNotIn("Please confirm it", body)
+
+    def test_api_refusals(self):
+        """Refusals of wrong arguments over RPC reach the supplier in Chinese:
+        a reason that is not text, quantities in a shape the method does not
+        take, a quantity off the agreed pack; nothing changes."""
+        self._receive(45)
+        order = self.agreement._run_review()
+        as_supplier = self._as(order, self.portal_user)
+        message = self._error(ValidationError, as_supplier.action_vmi_supplier_decline, ["late"])
+        self.assertEqual(message, "备注或原因必须是文本。")
+        message = self._error(ValidationError, as_supplier.action_vmi_supplier_adjust, "60")
+        self.assertEqual(message, "数量须以 {行 ID: 数量} 的形式给出，或以 [行 ID, 数量] 对组成的列表给出。")
+        self.agreement.line_ids.pack_multiple = 10
+        line = order.order_line.with_context(lang="zh_CN")
+        message = self._error(ValidationError, as_supplier.action_vmi_supplier_adjust, {line.id: 57})
+        self.assertEqual(
+            message,
+            f"{line.product_id.display_name}：57 不是约定包装量 10 {line.product_uom.name} 的整数倍。",
+        )
+        self.assertEqual(order.vmi_state, "to_confirm")
+        self.assertEqual(line.product_qty, 55)

@@ -298,6 +298,17 @@ class TestPortalPages(VmiPortalCommon):
         self.assertEqual(statement.supplier_state, "disputed")
         self.assertEqual(statement.supplier_dispute_reason, "We count 80")
 
+    def test_dispute_reason_with_markup_shown_as_text(self):
+        """The portal's statement page shows a reason with markup as the text typed."""
+        statement = self._make_statement()
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        res = self._post(f"/my/vmi/statement/{statement.id}/dispute", {"reason": "<b>late</b> & <script>"})
+        self.assertEqual(res.status_code, 303)
+        self.assertEqual(statement.supplier_dispute_reason, "<b>late</b> & <script>")
+        page = self._get(f"/my/vmi/statement/{statement.id}")
+        self.assertIn("&lt;b&gt;late&lt;/b&gt; &amp; &lt;script&gt;", page.text)
+        self.assertNotIn("<b>late</b>", page.text)
+
     def test_invitation(self):
         """One click grants portal access to the supplier's contacts."""
         contact = self.env["res.partner"].create(

@@ -183,6 +183,28 @@ class TestProposal(RaisesMessageMixin, VmiCommon):
                 self._assert_unchanged()
         self.assertEqual(other_line.product_qty, 100)
 
+    def test_adjust_respects_unit_and_pack(self):
+        """An adjusted quantity must be one the line's unit counts and a whole
+        number of the agreed packs: 85.5 Units against a pack of 1 (which
+        became a receipt of 85.5) is refused with a clear message and changes
+        nothing; so is 57 against a pack of 10. A whole number of packs, or 0,
+        is accepted."""
+        cases = [
+            (85.5, "85.5 is not a multiple of the agreed pack of 1 Units"),
+            (55.555, "55.555 is not a quantity in Units, which count in steps of 0.01"),
+        ]
+        for qty, message in cases:
+            with self.subTest(qty=qty), self.assertRaisesMessage(ValidationError, message):
+                self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: qty})
+            self._assert_unchanged()
+        self.agreement.line_ids.pack_multiple = 10
+        with self.assertRaisesMessage(ValidationError, "57 is not a multiple of the agreed pack of 10 Units"):
+            self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 57})
+        self._assert_unchanged()
+        self._as_supplier().action_vmi_supplier_adjust({self.po_line.id: 60})
+        self.assertEqual(self.po_line.product_qty, 60)
+        self.assertEqual(self.order.picking_ids.move_ids.product_uom_qty, 60)
+
     def test_adjust_approved_proposal_refused(self):
         """An approved proposal can no longer be adjusted, confirmed or declined."""
         self._as_supplier().action_vmi_supplier_confirm()

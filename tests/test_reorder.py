@@ -7,7 +7,10 @@ from unittest.mock import patch
 from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
+from odoo.tools import SQL
 
+from ..models import vmi_agreement
+from ..models.locking import lock_rows, lock_rows_or_raise
 from .common import VmiCommon
 
 _logger = logging.getLogger(__name__)
@@ -100,33 +103,37 @@ class TestReorder(VmiCommon):
     def test_cron_skips_agreements_locked_by_another_worker(self):
         """An agreement locked by another cron worker (SKIP LOCKED) is left alone: no proposal, same date."""
         other = self._create_agreement(self.supplier_b, [(self.product_2, 50, 100, 1.0)])
-        Agreement = type(self.env["vmi.agreement"])
-        original = Agreement._lock_for_update
         calls = []
 
-        def lock_all_but_fixture(records, skip_locked=False, nowait=False):
-            calls.append(skip_locked)
-            return original(records, skip_locked=skip_locked, nowait=nowait) - self.agreement
+        def lock_all_but_fixture(records, condition=None):
+            calls.append(records._name)
+            return lock_rows(records, condition) - self.agreement
 
-        with patch.object(Agreement, "_lock_for_update", lock_all_but_fixture):
+        with patch.object(vmi_agreement, "lock_rows", lock_all_but_fixture):
             self.env["vmi.agreement"]._cron_review()
-        self.assertEqual(calls, [True], "the cron locks its batch with SKIP LOCKED")
+        self.assertEqual(calls, ["vmi.agreement"], "the cron locks its batch without waiting")
         self.assertFalse(self.agreement.purchase_ids)
         self.assertEqual(self.agreement.next_review_date, self.today)
         self.assertEqual(len(other.purchase_ids), 1)
 
-    def test_lock_for_update_returns_locked_rows(self):
-        """``_lock_for_update`` returns the rows it locked (all when free, none if empty/gone)."""
+    def test_lock_rows_returns_locked_rows(self):
+        """``lock_rows`` returns the rows it locked (all when free, none if empty/gone);
+        ``lock_rows_or_raise`` raises the message given unless it locked them all."""
         other = self._create_agreement(self.supplier_b, [(self.product_2, 50, 100, 1.0)])
         agreements = self.agreement | other
-        self.assertEqual(agreements._lock_for_update(skip_locked=True), agreements)
-        self.assertEqual(agreements._lock_for_update(nowait=True), agreements)
+        self.env.flush_all()  # the condition reads the rows in SQL
+        self.assertEqual(lock_rows(agreements), agreements)
+        self.assertEqual(lock_rows(agreements, SQL("state = 'active'")), agreements)
+        self.assertEqual(lock_rows(agreements, SQL("id = %s", other.id)), other)
         empty = self.env["vmi.agreement"]
-        self.assertEqual(empty._lock_for_update(skip_locked=True), empty)
+        self.assertEqual(lock_rows(empty), empty)
+        lock_rows_or_raise(agreements, "busy")
         # A record deleted meanwhile is not returned.
         self.env.cr.execute("SELECT max(id) + 1000 FROM vmi_agreement")
         ghost = self.env["vmi.agreement"].browse(self.env.cr.fetchone()[0])
-        self.assertEqual((self.agreement | ghost)._lock_for_update(skip_locked=True), self.agreement)
+        self.assertEqual(lock_rows(self.agreement | ghost), self.agreement)
+        with self.assertRaisesRegex(UserError, "busy"):
+            lock_rows_or_raise(self.agreement | ghost, "busy")
 
     def test_review_now(self):
         """Review Now opens the new proposal, reports when nothing is due, and refuses a closed agreement."""

@@ -101,6 +101,31 @@ class TestStatement(VmiCommon):
         self.assertFalse(self.settlement.supplier_dispute_reason)
         self.assertFalse(self._dispute_activities())
 
+    def test_dispute_reason_with_markup_shown_as_text(self):
+        """A reason is text: markup in it reaches the accountant's to-do, the
+        chatter, the statement PDF and the resolution escaped, never stripped
+        (the to-do's HTML note used to keep nothing of it)."""
+        reason = "<b>late</b> & <script>alert(1)</script>"
+        escaped = "&lt;b&gt;late&lt;/b&gt; &amp; &lt;script&gt;alert(1)&lt;/script&gt;"
+        self._as(self.portal_user).action_supplier_dispute(reason)
+        self.assertEqual(self.settlement.supplier_dispute_reason, reason)
+        self.assertIn(escaped, str(self._dispute_activities().note))
+        self.assertIn(escaped, str(self._messages_with("disputed by the supplier").body))
+        html = str(
+            self.env["ir.actions.report"]._render_qweb_html(
+                "stock_vmi.report_vmi_settlement", self.settlement.ids
+            )[0]
+        )
+        self.assertIn(escaped, html)
+        self.assertNotIn("<script>", html)
+        self._as(self.accountant).action_resolve_dispute("<i>credit</i> note & done")
+        resolved = self._messages_with("is resolved")
+        self.assertIn("&lt;i&gt;credit&lt;/i&gt; note &amp; done", str(resolved.body))
+        done = self.settlement.message_ids.filtered(
+            lambda m: m.subtype_id == self.env.ref("mail.mt_activities")
+        )
+        self.assertIn(escaped, str(done.body))
+
     def test_dispute_blocks_posting_until_resolved(self):
         """A dispute gives the accountant a to-do and blocks the bill; once resolved the bill posts."""
         self._as(self.portal_user).action_supplier_dispute("  We counted 10 bearings, not 12.  ")

@@ -1,7 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import _, api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import UserError, ValidationError
 
 
 class VmiSettlementWizard(models.TransientModel):
@@ -19,6 +19,29 @@ class VmiSettlementWizard(models.TransientModel):
     )
     cutoff_date = fields.Date(string="Cut-off Date", required=True, default=fields.Date.context_today)
 
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_cutoff_value(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_cutoff_value(vals)
+        return super().write(vals)
+
+    @api.model
+    def _check_cutoff_value(self, vals):
+        """A cut-off given over RPC must be a date (``YYYY-MM-DD``): refused
+        with a clear message instead of failing in the field's conversion."""
+        if "cutoff_date" not in vals:
+            return
+        try:
+            cutoff = fields.Date.to_date(vals["cutoff_date"])
+        except (TypeError, ValueError):
+            cutoff = None
+        if not cutoff:
+            raise ValidationError(_("The cut-off date must be a valid date (YYYY-MM-DD)."))
+
     @api.model
     def default_get(self, fields_list):
         res = super().default_get(fields_list)
@@ -31,6 +54,8 @@ class VmiSettlementWizard(models.TransientModel):
         # Any cut-off up to today, "today" read in each agreement's settlement
         # time zone (the one its cut-off day ends in).
         Consumption = self.env["vmi.consumption"]
+        if not self.agreement_ids:
+            raise UserError(_("Choose the agreements to settle."))
         if any(self.cutoff_date > Consumption._get_settlement_today(a) for a in self.agreement_ids):
             raise UserError(_("The cut-off date cannot be in the future."))
         if any(a.state == "draft" for a in self.agreement_ids):

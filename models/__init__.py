@@ -6,6 +6,7 @@ from . import vmi_agreement_line
 from . import vmi_consumption
 from . import vmi_settlement
 from . import vmi_settlement_line
+from . import vmi_statement_approval
 from . import purchase_order
 from . import purchase_order_line
 from . import stock_move

@@ -92,7 +92,41 @@ class AccountMove(models.Model):
             _check_settlement_link_write(self.env)
         return super().write(vals)
 
+    vmi_supplier_state = fields.Selection(
+        related="vmi_settlement_id.supplier_state", string="VMI Statement Approval"
+    )
+    vmi_supplier_deadline = fields.Date(
+        related="vmi_settlement_id.supplier_deadline", string="Supplier Answer By"
+    )
+
+    def action_view_vmi_settlement(self):
+        """Smart button: the VMI settlement this bill belongs to."""
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "vmi.settlement",
+            "res_id": self.vmi_settlement_id.id,
+            "view_mode": "form",
+        }
+
+    def action_post(self):
+        """Posting a bill whose supplier may still answer its statement (tacit
+        approval, delay not over) asks for confirmation first."""
+        if not self.env.context.get("vmi_post_before_answer"):
+            _required, early = self.sudo().vmi_settlement_id._vmi_waiting_for_supplier()
+            if early:
+                return {
+                    "type": "ir.actions.act_window",
+                    "name": self.env._("Post Before the Supplier's Answer?"),
+                    "res_model": "vmi.post.confirm.wizard",
+                    "view_mode": "form",
+                    "target": "new",
+                    "context": {"default_move_ids": self.ids},
+                }
+        return super().action_post()
+
     def button_draft(self):
+        self.sudo().vmi_settlement_id._vmi_bill_reset()
         cancelled = self.filtered("vmi_settlement_cancelled")
         if cancelled:
             raise UserError(
@@ -109,8 +143,9 @@ class AccountMove(models.Model):
         an accountant resolves the dispute. Checked here rather than in
         ``action_post`` so that every way of posting (the button, "Post
         entries" on a selection, the auto-post cron) is blocked. A statement
-        the supplier has not answered does not block: a silent supplier must
-        not hold the accounts up.
+        the supplier has not answered blocks as its agreement says
+        (``models/vmi_statement_approval.py``): until the tacit delay is over
+        (unless the accountant confirmed posting early), or until approved.
 
         The statements are locked first: a dispute committed meanwhile makes
         this transaction fail and retry (and see the dispute), and a dispute
@@ -131,7 +166,27 @@ class AccountMove(models.Model):
                     statements=", ".join(disputed.mapped("name")),
                 )
             )
-        return super()._post(soft=soft)
+        required, early = settlements._vmi_waiting_for_supplier()
+        if required:
+            raise UserError(
+                self.env._(
+                    "The agreement of VMI statement %(statements)s requires the supplier's approval "
+                    "before the bill is posted: the supplier has not approved it yet.",
+                    statements=", ".join(required.mapped("name")),
+                )
+            )
+        if early and not self.env.context.get("vmi_post_before_answer"):
+            raise UserError(
+                self.env._(
+                    "The supplier may still answer VMI statement %(statements)s (until %(deadline)s): "
+                    "post its bill with the Confirm button to post it before.",
+                    statements=", ".join(early.mapped("name")),
+                    deadline=", ".join(fields.Date.to_string(d) for d in early.mapped("supplier_deadline")),
+                )
+            )
+        posted = super()._post(soft=soft)
+        posted.sudo().vmi_settlement_id._vmi_bill_posted(early)
+        return posted
 
     def _vmi_check_settlement_bill(self):
         """Refuse to delete or cancel the bill of a VMI settlement: its

@@ -70,7 +70,7 @@ class VmiSettlement(models.Model):
     bill_state = fields.Selection(related="bill_id.state", string="Bill Status")
     amount_untaxed = fields.Monetary(compute="_compute_amount", store=True)
     state = fields.Selection(
-        [("draft", "Draft"), ("billed", "Billed")],
+        [("draft", "Draft"), ("billed", "Billed"), ("posted", "Bill Posted")],
         default="draft",
         required=True,
         readonly=True,
@@ -82,6 +82,8 @@ class VmiSettlement(models.Model):
             ("approved", "Approved by Supplier"),
             ("disputed", "Disputed"),
             ("resolved", "Dispute Resolved"),
+            ("tacit", "Tacitly Approved"),
+            ("unanswered", "Posted Before Answer"),
         ],
         string="Supplier Approval",
         default="pending",

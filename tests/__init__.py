@@ -21,3 +21,4 @@ from . import test_purchase_portal
 from . import test_mail_content
 from . import test_proposal_concurrency
 from . import test_api
+from . import test_statement_approval

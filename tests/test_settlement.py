@@ -461,7 +461,7 @@ class TestSettlement(VmiCommon):
         """A settlement whose bill is posted cannot be cancelled: a credit note corrects it."""
         self._consume_on("2026-03-20 10:00:00", 10)
         settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
-        settlement.bill_id.action_post()
+        settlement.bill_id.with_context(vmi_post_before_answer=True).action_post()
         with self.assertRaisesRegex(UserError, "credit note"):
             settlement.with_user(self.accountant).action_cancel()
         with self.assertRaisesRegex(UserError, "Cancel the settlement instead"):
@@ -475,7 +475,7 @@ class TestSettlement(VmiCommon):
         move = self._consume_on("2026-03-20 10:00:00", 10)
         settlement = self._settle_on("2026-03-26 09:00:00", CUTOFF)
         bill = settlement.bill_id
-        bill.action_post()
+        bill.with_context(vmi_post_before_answer=True).action_post()
         bill.button_draft()
         settlement.with_user(self.accountant).action_cancel()
         self.assertFalse(settlement.exists())

@@ -199,16 +199,17 @@ class TestStatement(VmiCommon):
         self.assertEqual(self.settlement.supplier_state, "resolved")
         self.assertEqual(self.settlement.dispute_resolution, "Explained by phone")
 
-    def test_pending_does_not_block_and_posted_cannot_be_answered(self):
-        """A supplier who never answers does not block the bill; once posted, the statement is closed."""
-        self.bill.with_user(self.accountant).action_post()
+    def test_posted_early_cannot_be_answered(self):
+        """Posted before the supplier's answer was due (confirmed by the
+        accountant), the statement is closed and says so."""
+        self.bill.with_user(self.accountant).with_context(vmi_post_before_answer=True).action_post()
         self.assertEqual(self.bill.state, "posted")
         as_supplier = self._as(self.portal_user)
         with self.assertRaisesRegex(UserError, "is posted: it can no longer be approved"):
             as_supplier.action_supplier_approve()
         with self.assertRaisesRegex(UserError, "is posted"):
             as_supplier.action_supplier_dispute("Too late?")
-        self.assertEqual(self.settlement.supplier_state, "pending")
+        self.assertEqual(self.settlement.supplier_state, "unanswered")
 
     def test_dispute_accountant_fallback(self):
         """Settled by the cron (OdooBot), the dispute's to-do goes to someone who can resolve

@@ -316,9 +316,10 @@ class PurchaseOrder(models.Model):
             order._vmi_approve()
         else:
             vals["vmi_state"] = "to_approve"
-            order.write(vals)
+            # The status change is tracked for the buyer: in the buyer's language.
+            order.with_context(lang=order._vmi_buyer_lang()).write(vals)
             order._vmi_notify_buyer(
-                _(
+                lambda env: env._(
                     "The supplier adjusted proposal %(order)s beyond the agreed tolerance: "
                     "please approve or reject it.",
                     order=order.name,
@@ -397,7 +398,9 @@ class PurchaseOrder(models.Model):
         orders.button_cancel()
         for order in orders:
             order._vmi_notify_buyer(
-                _("The supplier declined proposal %(order)s: %(reason)s", order=order.name, reason=reason)
+                lambda env, order=order: env._(
+                    "The supplier declined proposal %(order)s: %(reason)s", order=order.name, reason=reason
+                )
             )
         return True
 
@@ -460,29 +463,44 @@ class PurchaseOrder(models.Model):
         to_confirm.button_confirm()
         for order in to_confirm:
             if order.state == "to approve":
-                message = _(
-                    "Proposal %(order)s was approved; the purchase order now waits for the purchase "
-                    "manager's approval before the receipt is created.",
-                    order=order.name,
+                order._vmi_notify_buyer(
+                    lambda env, order=order: env._(
+                        "Proposal %(order)s was approved; the purchase order now waits for the purchase "
+                        "manager's approval before the receipt is created.",
+                        order=order.name,
+                    )
                 )
             else:
-                message = _("Proposal %(order)s was approved and confirmed.", order=order.name)
-            order._vmi_notify_buyer(message)
+                order._vmi_notify_buyer(
+                    lambda env, order=order: env._(
+                        "Proposal %(order)s was approved and confirmed.", order=order.name
+                    )
+                )
         return True
 
-    def _vmi_notify_buyer(self, message):
+    def _vmi_buyer_lang(self):
+        """Language of the agreement's responsible buyer (who reads the notes
+        and to-dos about the supplier's answers), else the current one."""
         self.ensure_one()
-        self.message_post(
-            body=message,
-            partner_ids=self.vmi_agreement_id.user_id.partner_id.ids,
-            subtype_xmlid="mail.mt_note",
-        )
-        if self.vmi_state == "to_approve" and self.vmi_agreement_id.user_id:
-            self.activity_schedule(
+        buyer = self.vmi_agreement_id.sudo().user_id
+        return buyer.lang or self.env.lang
+
+    def _vmi_notify_buyer(self, message):
+        """Note (and to-do when the buyer must approve) for the buyer, written
+        in the buyer's language whoever answered (a zh_CN supplier's answer
+        reads in English for an English buyer). ``message(env)`` returns the
+        text translated in ``env``'s language."""
+        self.ensure_one()
+        buyer = self.vmi_agreement_id.sudo().user_id
+        env = self.with_context(lang=self._vmi_buyer_lang()).env
+        body = message(env)
+        self.message_post(body=body, partner_ids=buyer.partner_id.ids, subtype_xmlid="mail.mt_note")
+        if self.vmi_state == "to_approve" and buyer:
+            self.with_env(env).activity_schedule(
                 "mail.mail_activity_data_todo",
-                summary=_("Approve VMI proposal"),
-                note=plaintext2html(message),
-                user_id=self.vmi_agreement_id.user_id.id,
+                summary=env._("Approve VMI proposal"),
+                note=plaintext2html(body),
+                user_id=buyer.id,
             )
 
     def _vmi_notify_new_proposal(self):

@@ -83,6 +83,31 @@ class TestTranslations(VmiCommon):
         self.assertIn("请确认该补货建议", body)
         self.assertNotIn("Please confirm it", body)
 
+    def test_supplier_answer_logged_in_buyer_language(self):
+        """A Chinese supplier adjusts beyond the tolerance: the English buyer's
+        to-do and note are in English; a Chinese buyer reads
+        them in Chinese, whatever the supplier's language."""
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"])
+        self._receive(45)
+        for buyer_lang, summary, note in (
+            ("en_US", "Approve VMI proposal", "beyond the agreed tolerance"),
+            ("zh_CN", "批准 VMI 补货建议", "超出了约定的容差"),
+        ):
+            with self.subTest(buyer_lang=buyer_lang):
+                self.buyer.lang = buyer_lang
+                self.portal_user.lang = "en_US" if buyer_lang == "zh_CN" else "zh_CN"
+                self.agreement.purchase_ids.filtered(lambda po: po.state != "cancel").button_cancel()
+                order = self.agreement._run_review()
+                context = dict(self.env["res.users"].with_user(self.portal_user).context_get())
+                order.with_user(self.portal_user).with_context(**context).action_vmi_supplier_adjust(
+                    quantities={str(order.order_line.id): 80}
+                )
+                activity = order.activity_ids
+                self.assertEqual(activity.summary, summary)
+                self.assertIn(note, str(activity.note))
+                message = order.message_ids.filtered(lambda m, note=note: note in (m.body or ""))
+                self.assertEqual(len(message), 1)
+
     def test_api_refusals(self):
         """Refusals of wrong arguments over RPC reach the supplier in Chinese:
         a reason that is not text, quantities in a shape the method does not

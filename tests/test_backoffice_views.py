@@ -1,10 +1,12 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+from datetime import date
+
 from lxml import etree
 
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
-from odoo.tests import tagged
+from odoo.tests import Form, freeze_time, tagged
 from odoo.tools.safe_eval import safe_eval
 
 from .common import VmiCommon
@@ -118,3 +120,23 @@ class TestBackofficeViews(VmiCommon):
             self.assertEqual(message.author_id, user.partner_id)
         with self.assertRaises(AccessError):
             settlement.with_user(self.accountant).write({"date_to": fields.Date.today()})
+
+    def test_settlement_wizard_defaults(self):
+        """From the menu the wizard proposes the agreements whose settlement is
+        due and their agreed settlement day as cut-off, not today; from an
+        agreement, that agreement."""
+        self.agreement.date_start = date(2026, 1, 1)
+        other = self._create_agreement(self.supplier_b, [(self.product_2, 0, 10, 1.0)])
+        other.date_start = date(2026, 3, 27)  # nothing due yet
+        Wizard = self.env["vmi.settlement.wizard"].with_user(self.accountant)
+        with freeze_time("2026-03-27 10:00:00"):
+            form = Form(Wizard)
+            self.assertEqual(form.cutoff_date, date(2026, 3, 25))
+            self.assertEqual([r.id for r in form.agreement_ids], self.agreement.ids)
+            form = Form(Wizard.with_context(active_model="vmi.agreement", active_ids=other.ids))
+            self.assertEqual([r.id for r in form.agreement_ids], other.ids)
+            self.assertEqual(form.cutoff_date, date(2026, 3, 25), "its last settlement day that is over")
+            action = self.agreement.action_open_settlement_wizard()
+            form = Form(Wizard.with_context(**action["context"]))
+            self.assertEqual([r.id for r in form.agreement_ids], self.agreement.ids)
+            self.assertEqual(form.cutoff_date, date(2026, 3, 25))

@@ -3,6 +3,8 @@
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
+from ..logic import rules
+
 
 class VmiSettlementWizard(models.TransientModel):
     """Accountants: bill the consumption of agreements up to a cut-off date
@@ -44,10 +46,53 @@ class VmiSettlementWizard(models.TransientModel):
 
     @api.model
     def default_get(self, fields_list):
+        """From an agreement: that agreement. From the menu: the agreements
+        whose settlement is due. The cut-off: their agreed settlement day
+        (the latest one that is over), not today."""
         res = super().default_get(fields_list)
-        if self.env.context.get("active_model") == "vmi.agreement" and "agreement_ids" in fields_list:
-            res["agreement_ids"] = [fields.Command.set(self.env.context.get("active_ids", []))]
+        Agreement = self.env["vmi.agreement"]
+        if self.env.context.get("active_model") == "vmi.agreement":
+            agreements = Agreement.browse(self.env.context.get("active_ids", [])).exists()
+        elif res.get("agreement_ids"):
+            agreements = Agreement.browse(self._ids_of(res["agreement_ids"])).exists()
+        else:
+            agreements = Agreement.search([("state", "in", ("active", "closed"))]).filtered(
+                "attention_settlement_due"
+            )
+        if "agreement_ids" in fields_list and agreements:
+            res["agreement_ids"] = [fields.Command.set(agreements.ids)]
+        if "cutoff_date" in fields_list and agreements and not self.env.context.get("default_cutoff_date"):
+            res["cutoff_date"] = self._default_cutoff(agreements)
         return res
+
+    @api.model
+    def _ids_of(self, value):
+        """Record ids of a many2many default: ids, or (6, 0, ids) / (4, id) commands."""
+        ids = []
+        for item in value or []:
+            if isinstance(item, int):
+                ids.append(item)
+            elif isinstance(item, (list, tuple)) and item and item[0] == fields.Command.SET:
+                ids.extend(item[2])
+            elif isinstance(item, (list, tuple)) and item and item[0] == fields.Command.LINK:
+                ids.append(item[1])
+        return ids
+
+    @api.model
+    def _default_cutoff(self, agreements):
+        """The latest settlement day that is over, of ``agreements`` (the one
+        their settlement is due for, if any), in their settlement time zone."""
+        Consumption = self.env["vmi.consumption"]
+        cutoffs = []
+        for agreement in agreements:
+            today = Consumption._get_settlement_today(agreement)
+            cutoffs.append(
+                rules.settlement_cutoff_due(
+                    today, agreement.settlement_day, agreement.last_settlement_date, agreement.date_start
+                )
+                or rules.settlement_cutoff_due(today, agreement.settlement_day)
+            )
+        return max(cutoffs)
 
     def action_settle(self):
         self.ensure_one()

@@ -40,6 +40,7 @@
         "views/stock_vmi_menus.xml",
         "views/portal_templates.xml",
         "views/purchase_portal_templates.xml",
+        "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
     ],
     "assets": {

@@ -557,6 +557,7 @@ class VmiPortal(CustomerPortal):
         values.update(
             {
                 "statement": statement,
+                "figures": statement._vmi_statement_figures(),
                 "by_token": by_token,
                 "can_answer": can_answer,
                 "pdf_url": pdf_url,

@@ -7,6 +7,7 @@ from . import vmi_consumption
 from . import vmi_settlement
 from . import vmi_settlement_line
 from . import vmi_statement_approval
+from . import vmi_statement
 from . import purchase_order
 from . import purchase_order_line
 from . import stock_move

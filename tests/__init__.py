@@ -22,3 +22,4 @@ from . import test_mail_content
 from . import test_proposal_concurrency
 from . import test_api
 from . import test_statement_approval
+from . import test_statement_figures

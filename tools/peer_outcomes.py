@@ -31,6 +31,7 @@ FLAVOUR = re.compile(r"^(?P<flavour>FAIL|ERROR): (?:Subtest )?(?P<cls>\w+)\.(?P<
 CLASS_SETUP = re.compile(
     r"^ERROR: (?P<hook>setUpClass|tearDownClass) \(odoo\.addons\.(?P<module>\w+)\.tests?\.[\w.]*?\.?(?P<cls>\w+)\)"
 )
+EXC = re.compile(r"^\w+(Error|Exception|Failure)\b|^odoo\.\S+(Error|Exception)\b")
 SKIP = re.compile(r"^skipped (?:Subtest )?(?P<cls>\w+)\.(?P<meth>\w+)\b")
 
 # worst outcome wins
@@ -65,12 +66,29 @@ def outcomes(paths):
         if old is None or RANK[outcome] > RANK[old[0]]:
             res[tid] = [outcome, detail]
 
+    def flush():
+        # the exception line of the traceback under a FAIL/ERROR line
+        tid, lines = pending
+        if tid and lines:
+            idx = [i for i, x in enumerate(lines) if EXC.match(x)] or [len(lines) - 1]
+            detail = lines[idx[-1]].strip()
+            rest = [x.strip() for x in lines[idx[-1] + 1 :] if x.strip()]
+            if "startTour(" in detail and rest:
+                # a tour: its own message says which step failed
+                detail = "tour: " + " ".join(rest[:2])
+            res[tid][1] = detail[:240]
+
     for path in paths:
+        pending = (None, [])
         with open(path, encoding="utf-8", errors="replace") as f:
             for raw in f:
                 m = LINE.match(raw.rstrip("\n"))
                 if not m:
+                    if pending[0] and raw.strip():
+                        pending[1].append(raw.rstrip("\n"))
                     continue
+                flush()
+                pending = (None, [])
                 msg, level = m["msg"].rstrip(), m["level"]
                 a = ADDON.match(m["logger"])
                 if a and level == "INFO":
@@ -87,15 +105,20 @@ def outcomes(paths):
                     continue
                 c = CLASS_SETUP.match(msg)
                 if c:
-                    mark(f"{c['module']}:{c['cls']}", "ERROR", f"{c['hook']} failed")
+                    tid = f"{c['module']}:{c['cls']}"
+                    mark(tid, "ERROR", f"{c['hook']} failed")
+                    pending = (tid, [])
                     current = None
                     continue
                 fl = FLAVOUR.match(msg)
                 if a and fl:
-                    mark(f"{a['module']}:{fl['cls']}.{fl['meth']}", fl["flavour"], msg[:200])
+                    tid = f"{a['module']}:{fl['cls']}.{fl['meth']}"
+                    mark(tid, fl["flavour"], msg[:200])
+                    pending = (tid, [])
                     continue
                 if current and not msg.startswith(("At least one test failed", "Module ")) and " when loading database " not in msg:
                     mark(current, "error log line", f"{m['logger']}: {msg[:160]}")
+        flush()
     return res
 
 
@@ -128,7 +151,8 @@ def main(argv):
         print(f"  {spec:<75} {verdict}")
         for t, o in sorted(failed.items()):
             if o[1]:
-                print(f"      {o[1]}")
+                print(f"      baseline: {o[1]}")
+        print(f"      listed reason: {reason}")
     others = sorted((t, o) for t, o in res.items() if o[0] != "passed" and t not in covered)
     print(f"Tests not passing in these logs and NOT excluded ({len(others)}):")
     for t, o in others:

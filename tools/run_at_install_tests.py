@@ -16,6 +16,8 @@ Usage (arguments after ``--`` are Odoo options, e.g. -d, --addons-path):
 ``--exclusions FILE`` (tools/peer_suite_exclusions.txt): tests listed there
 (``module:Class[.method]``, one per line, then the reason) are not run at all,
 as with ``--test-tags -/module:Class.method``; the number left out is logged.
+``--only FILE`` (same format) runs only the tests listed there
+(tools/peer_baseline.sh --only-excluded).
 
 The modules' tests run one module after the other (in the order given), each
 as its own suite, as Odoo runs them when it installs the modules. It logs
@@ -30,21 +32,23 @@ import threading
 import time
 
 
-def exclusion_tags(path):
-    """``-/module:Class.method`` test tags for the tests listed in ``path``."""
+def listed_specs(path):
+    """``module:Class[.method]`` of the tests listed in ``path``."""
     sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
     from peer_outcomes import read_exclusions
 
-    return [f"-/{spec}" for spec, _reason in read_exclusions(path)]
+    return [spec for spec, _reason in read_exclusions(path)]
 
 
 def main(argv):
     sep = argv.index("--")
     own, odoo_args = argv[:sep], argv[sep + 1 :]
     modules = [m for m in own[0].split(",") if m]
-    excluded = []
+    excluded, only = [], None
     if "--exclusions" in own:
-        excluded = exclusion_tags(own[own.index("--exclusions") + 1])
+        excluded = [f"-/{spec}" for spec in listed_specs(own[own.index("--exclusions") + 1])]
+    if "--only" in own:
+        only = listed_specs(own[own.index("--only") + 1])
     sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo"))
     import odoo
     from odoo.tools import config
@@ -73,13 +77,18 @@ def main(argv):
         t0 = time.time()
         total = 0
         for module in modules:
-            config["test_tags"] = ",".join([f"/{module}", *excluded])
+            include = [f"/{module}"]
+            if only is not None:
+                include = [f"/{spec}" for spec in only if spec.split(":")[0] == module]
+                if not include:
+                    continue
+            config["test_tags"] = ",".join([*include, *excluded])
             suite = loader.make_suite([module], "at_install")
             count = suite.countTestCases()
             if excluded:
-                config["test_tags"] = f"/{module}"
+                config["test_tags"] = ",".join(include)
                 left_out = loader.make_suite([module], "at_install").countTestCases() - count
-                config["test_tags"] = ",".join([f"/{module}", *excluded])
+                config["test_tags"] = ",".join([*include, *excluded])
                 logger.info("%s: %d at_install tests, %d excluded (%s)", module, count, left_out,
                             own[own.index("--exclusions") + 1])
             if not count:
@@ -94,7 +103,7 @@ def main(argv):
             total += result.testsRun
             logger.info("%d at_install tests of %s in %.2fs", result.testsRun, module, time.time() - t1)
         logger.info("%d at_install tests of %s in %.2fs", total, ", ".join(modules), time.time() - t0)
-        ok = report.wasSuccessful() and total
+        ok = report.wasSuccessful() and (total or only is not None)
         level = logging.INFO if ok else logging.ERROR
         logging.getLogger("odoo.tests.result").log(level, "%s when loading database %r", report, dbname)
         return 0 if ok else 1

@@ -158,8 +158,9 @@ def main(argv):
     for t, o in others:
         print(f"  {t:<75} {o[0]}  {o[1]}")
     ran = sum(1 for t in res if "." in t.split(":", 1)[1])
-    print(f"{ran} tests seen, {sum(1 for o in res.values() if o[0] != 'passed')} not passing, "
-          f"{len(exclusions) - bad}/{len(exclusions)} exclusions confirmed")
+    hooks = sum(1 for t, o in res.items() if "." not in t.split(":", 1)[1] and o[0] != "passed")
+    print(f"{ran} tests seen, {sum(1 for t, o in res.items() if o[0] != 'passed') - hooks} not passing"
+          f" (+{hooks} class set-up errors), {len(exclusions) - bad}/{len(exclusions)} exclusions confirmed")
     return 1 if bad else 0
 
 

@@ -11,10 +11,18 @@ flow (tools/test.sh runs them there).
 
 Usage (arguments after ``--`` are Odoo options, e.g. -d, --addons-path):
 
-    python run_at_install_tests.py purchase_stock,stock_account -- -d DB --addons-path=... --http-port=8169
+    python run_at_install_tests.py purchase_stock,stock_account [--exclusions FILE] -- -d DB --addons-path=... --http-port=8169
 
-It logs Odoo's usual summary line ("N failed, N error(s) of M tests when
-loading database 'DB'") and exits 1 when a test failed.
+``--exclusions FILE`` (tools/peer_suite_exclusions.txt): tests listed there
+(``module:Class[.method]``, one per line, then the reason) are not run at all,
+as with ``--test-tags -/module:Class.method``; the number left out is logged.
+``--only FILE`` (same format) runs only the tests listed there
+(tools/peer_baseline.sh --only-excluded).
+
+The modules' tests run one module after the other (in the order given), each
+as its own suite, as Odoo runs them when it installs the modules. It logs
+Odoo's usual summary line ("N failed, N error(s) of M tests when loading
+database 'DB'") and exits 1 when a test failed or none ran.
 """
 
 import logging
@@ -24,8 +32,23 @@ import threading
 import time
 
 
+def listed_specs(path):
+    """``module:Class[.method]`` of the tests listed in ``path``."""
+    sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+    from peer_outcomes import read_exclusions
+
+    return [spec for spec, _reason in read_exclusions(path)]
+
+
 def main(argv):
-    modules, odoo_args = argv[0].split(","), argv[argv.index("--") + 1 :]
+    sep = argv.index("--")
+    own, odoo_args = argv[:sep], argv[sep + 1 :]
+    modules = [m for m in own[0].split(",") if m]
+    excluded, only = [], None
+    if "--exclusions" in own:
+        excluded = [f"-/{spec}" for spec in listed_specs(own[own.index("--exclusions") + 1])]
+    if "--only" in own:
+        only = listed_specs(own[own.index("--only") + 1])
     sys.path.insert(0, os.environ.get("ODOO_SRC", "/opt/odoo"))
     import odoo
     from odoo.tools import config
@@ -43,22 +66,47 @@ def main(argv):
         registry = odoo.modules.registry.Registry.new(dbname)
         from odoo.tests import loader
 
-        config["test_tags"] = ",".join(f"/{m}" for m in modules)
-        t0 = time.time()
-        suite = loader.make_suite(modules, "at_install")
-        if suite.has_http_case():
-            with registry.cursor() as cr:
-                env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-                env["ir.qweb"]._pregenerate_assets_bundles()
+        with registry.cursor() as cr:
+            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)", [modules])
+            installed = {name for (name,) in cr.fetchall()}
+        missing = [m for m in modules if m not in installed]
+        if missing:
+            logger.error("not installed in %s: %s", dbname, ", ".join(missing))
+            return 1
         report = registry._assertion_report
-        result = loader.run_suite(suite, global_report=report)
-        report.update(result)
-        logger.info(
-            "%d at_install tests of %s in %.2fs", result.testsRun, ", ".join(modules), time.time() - t0
-        )
-        level = logging.INFO if report.wasSuccessful() and result.testsRun else logging.ERROR
+        t0 = time.time()
+        total = 0
+        for module in modules:
+            include = [f"/{module}"]
+            if only is not None:
+                include = [f"/{spec}" for spec in only if spec.split(":")[0] == module]
+                if not include:
+                    continue
+            config["test_tags"] = ",".join([*include, *excluded])
+            suite = loader.make_suite([module], "at_install")
+            count = suite.countTestCases()
+            if excluded:
+                config["test_tags"] = ",".join(include)
+                left_out = loader.make_suite([module], "at_install").countTestCases() - count
+                config["test_tags"] = ",".join([*include, *excluded])
+                logger.info("%s: %d at_install tests, %d excluded (%s)", module, count, left_out,
+                            own[own.index("--exclusions") + 1])
+            if not count:
+                continue
+            if suite.has_http_case():
+                with registry.cursor() as cr:
+                    env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+                    env["ir.qweb"]._pregenerate_assets_bundles()
+            t1 = time.time()
+            result = loader.run_suite(suite, global_report=report)
+            report.update(result)
+            total += result.testsRun
+            logger.info("%d at_install tests of %s in %.2fs", result.testsRun, module, time.time() - t1)
+        logger.info("%d at_install tests of %s in %.2fs", total, ", ".join(modules), time.time() - t0)
+        ok = report.wasSuccessful() and (total or only is not None)
+        level = logging.INFO if ok else logging.ERROR
         logging.getLogger("odoo.tests.result").log(level, "%s when loading database %r", report, dbname)
-        return 0 if report.wasSuccessful() and result.testsRun else 1
+        return 0 if ok else 1
     finally:
         server.stop()
 

@@ -1,47 +1,74 @@
 #!/usr/bin/env bash
-# Run the stock_vmi tests (and by default Odoo's purchase_stock / stock_account
-# tests) on a fresh database installed WITHOUT demo data.
+# Run the stock_vmi tests and Odoo's peer suites with stock_vmi installed, in
+# two phases, each on a fresh database installed WITHOUT demo data:
+#
+#   phase "core": stock_vmi alone (it must not need mrp): stock_vmi's tests
+#                 except those tagged vmi_mrp, and Odoo's purchase_stock and
+#                 stock_account suites;
+#   phase "mrp":  stock_vmi + mrp: stock_vmi's tests tagged vmi_mrp (none is
+#                 fine: the check for stock_vmi tests then does not apply), and
+#                 Odoo's mrp and stock suites.
+#
+# For each Odoo suite, its post_install tests run in the install run; its
+# at_install tests run afterwards with the full registry loaded
+# (tools/run_at_install_tests.py): Odoo itself would run them while installing
+# that module, before stock_vmi is loaded. The tests listed in
+# tools/peer_suite_exclusions.txt (they fail without stock_vmi too, see
+# tools/peer_baseline.sh) do not run (test tags -/module:Class.method).
 #
 #   tools/test.sh [--test-tags SPEC | --test-tags=SPEC] [EXTRA ODOO ARGS...]
 #
-# Environment:
-#   STOCK_VMI_TEST_DB     database, dropped and recreated (default stock_vmi_test)
-#   STOCK_VMI_TEST_TAGS   test tags of the install run (default: stock_vmi's tests and the
-#                         post_install tests of the Odoo suites below)
-#   STOCK_VMI_ODOO_SUITES Odoo modules whose whole test suites run with stock_vmi installed
-#                         (default purchase_stock,stock_account; empty to skip). Their
-#                         post_install tests run in the install run; their at_install
-#                         tests run afterwards, with the full registry loaded
-#                         (tools/run_at_install_tests.py): Odoo itself would run them while
-#                         installing those modules, before stock_vmi is loaded.
-#   STOCK_VMI_TEST_PORT   HTTP port used by the HttpCase/tour tests (default 8169)
-#   STOCK_VMI_TEST_LOG    full log file (default <repo>/.test-logs/test.log)
+# --test-tags SPEC runs one phase only (default "core": stock_vmi installed
+# without mrp; STOCK_VMI_TEST_PHASES=mrp installs stock_vmi + mrp), only the
+# install run with exactly those tags (no at_install runner, no exclusions).
 #
-# Exit status 0 only if Odoo exited 0, at least one test ran (and at least one
-# stock_vmi test when the tags select stock_vmi), no test failed, errored or was
-# skipped (e.g. tours without Chrome), and the log has no ERROR/CRITICAL line.
-# The last line printed is "N passed, N failed" (", N skipped" when any).
+# Environment:
+#   STOCK_VMI_TEST_PHASES  phases to run, comma-separated (default core,mrp; core with --test-tags)
+#   STOCK_VMI_TEST_DB      database of phase core, dropped and recreated (default stock_vmi_test)
+#   STOCK_VMI_TEST_DB_MRP  database of phase mrp (default <STOCK_VMI_TEST_DB>_mrp)
+#   STOCK_VMI_TEST_TAGS    same as --test-tags
+#   STOCK_VMI_ODOO_SUITES  Odoo suites of phase core (default purchase_stock,stock_account; empty: none)
+#   STOCK_VMI_MRP_SUITES   Odoo suites of phase mrp (default mrp,stock; empty: none)
+#   STOCK_VMI_TEST_EXCLUSIONS  exclusion list (default tools/peer_suite_exclusions.txt; empty: none)
+#   STOCK_VMI_TEST_PORT    HTTP port used by the HttpCase/tour tests (default 8169)
+#   STOCK_VMI_TEST_LOG     full log of phase core (default <repo>/.test-logs/test.log); phase
+#                          mrp logs next to it, <name>-mrp.log
+#   STOCK_VMI_TEST_KEEP_DB 0 drops the test databases at the end (default 1: kept for inspection)
+#
+# Exit status 0 only if, in every phase, Odoo exited 0, at least one test ran
+# (and at least one stock_vmi test when the tags select stock_vmi tests that
+# exist), no test failed, errored or was skipped (e.g. tours without Chrome),
+# and the log has no ERROR/CRITICAL line. The last line printed is
+# "N passed, N failed" (", N skipped" when any), summed over the phases.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 DB=${STOCK_VMI_TEST_DB:-stock_vmi_test}
+DB_MRP=${STOCK_VMI_TEST_DB_MRP:-${DB}_mrp}
 SUITES=${STOCK_VMI_ODOO_SUITES-purchase_stock,stock_account}
-DEFAULT_TAGS=/stock_vmi
-for m in ${SUITES//,/ }; do DEFAULT_TAGS="$DEFAULT_TAGS,post_install/$m"; done
-TAGS=${STOCK_VMI_TEST_TAGS:-$DEFAULT_TAGS}
-TAGS_GIVEN=0
+MRP_SUITES=${STOCK_VMI_MRP_SUITES-mrp,stock}
+EXCLUSIONS=${STOCK_VMI_TEST_EXCLUSIONS-$REPO_DIR/tools/peer_suite_exclusions.txt}
+TAGS=${STOCK_VMI_TEST_TAGS:-}
 PORT=${STOCK_VMI_TEST_PORT:-8169}
 LOG=${STOCK_VMI_TEST_LOG:-$REPO_DIR/.test-logs/test.log}
 
 EXTRA=()
 while [ $# -gt 0 ]; do
   case "$1" in
-    --test-tags) [ $# -ge 2 ] || die "--test-tags needs a value"; TAGS=$2; TAGS_GIVEN=1; shift ;;
-    --test-tags=*) TAGS=${1#--test-tags=}; TAGS_GIVEN=1 ;;
-    -h|--help) sed -n '2,17p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+    --test-tags) [ $# -ge 2 ] || die "--test-tags needs a value"; TAGS=$2; shift ;;
+    --test-tags=*) TAGS=${1#--test-tags=} ;;
+    -h|--help) sed -n '2,42p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
     *) EXTRA+=("$1") ;;
   esac
   shift
+done
+if [ -n "$TAGS" ]; then
+  PHASES=${STOCK_VMI_TEST_PHASES:-core}
+else
+  PHASES=${STOCK_VMI_TEST_PHASES:-core,mrp}
+fi
+for p in ${PHASES//,/ }; do
+  case "$p" in core|mrp) ;; *) die "unknown phase '$p' in STOCK_VMI_TEST_PHASES (core, mrp)" ;; esac
 done
 
 ensure_all
@@ -49,44 +76,82 @@ ensure_all
 # Keep the log plain and parseable whatever the caller's environment says.
 unset ODOO_PY_COLORS
 
-if [ "$(psql -d postgres -tA -v db="$DB" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'")" = "1" ]; then
-  log "dropping previous test database $DB"
-  dropdb --if-exists --force "$DB"
+# -/module:Class.method for each excluded test (the file: "module:Class[.method] reason")
+EXCLUDE_TAGS=""
+if [ -n "$EXCLUSIONS" ]; then
+  [ -f "$EXCLUSIONS" ] || die "exclusion list $EXCLUSIONS not found"
+  EXCLUDE_TAGS=$("$PY" -c 'import sys; sys.path.insert(0, sys.argv[1]); from peer_outcomes import read_exclusions; print(",".join("-/" + s for s, _ in read_exclusions(sys.argv[2])))' "$REPO_DIR/tools" "$EXCLUSIONS")
 fi
-rm -rf "${HOME}/.local/share/Odoo/filestore/$DB"
+# Does stock_vmi have tests tagged vmi_mrp yet?
+HAS_VMI_MRP=0
+grep -rqE "['\"]vmi_mrp['\"]" "$REPO_DIR/tests" 2>/dev/null && HAS_VMI_MRP=1
 
-mkdir -p "$(dirname "$LOG")"
-log "installing stock_vmi into fresh database $DB (no demo data), test tags: $TAGS"
-log "full log: $LOG"
-
-set +e
-odoo_bin -d "$DB" -i stock_vmi --without-demo=all \
-  --test-enable --test-tags "$TAGS" --stop-after-init --log-level=test \
-  --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
-  "${EXTRA[@]}" 2>&1 | tee "$LOG"
-ODOO_STATUS=${PIPESTATUS[0]}
-# The at_install tests of Odoo's suites, with stock_vmi loaded (not when the
-# caller chose the tags).
-if [ "$ODOO_STATUS" -eq 0 ] && [ "$TAGS_GIVEN" -eq 0 ] && [ -z "${STOCK_VMI_TEST_TAGS:-}" ] && [ -n "$SUITES" ]; then
-  log "running the at_install tests of $SUITES with stock_vmi installed"
-  ODOO_SRC="$ODOO_SRC" "$PY" "$REPO_DIR/tools/run_at_install_tests.py" "$SUITES" -- \
-    -d "$DB" --addons-path="$(addons_path)" --db_user="$PGUSER" --log-level=test \
+JUDGE_ARGS=()
+run_phase() {  # NAME DB MODULES VMI_TAGS ODOO_SUITES LOG
+  local name=$1 db=$2 modules=$3 vmi_tags=$4 suites=$5 log=$6 tags at_suites="" rc at_rc=0 t0 t1 t2 installed
+  if [ -n "$TAGS" ]; then
+    tags=$TAGS
+  else
+    tags=$vmi_tags
+    for m in ${suites//,/ }; do tags="$tags,post_install/$m"; done
+    [ -z "$EXCLUDE_TAGS" ] || tags="$tags,$EXCLUDE_TAGS"
+    at_suites=$suites
+  fi
+  if [ "$(psql -d postgres -tA -v db="$db" <<<"SELECT 1 FROM pg_database WHERE datname = :'db'")" = "1" ]; then
+    log "[$name] dropping previous test database $db"
+    dropdb --if-exists --force "$db"
+  fi
+  rm -rf "${HOME}/.local/share/Odoo/filestore/$db"
+  mkdir -p "$(dirname "$log")"
+  log "[$name] installing $modules into fresh database $db (no demo data), test tags: $tags"
+  log "[$name] full log: $log"
+  t0=$(date +%s)
+  set +e
+  odoo_bin -d "$db" -i "$modules" --without-demo=all \
+    --test-enable --test-tags "$tags" --stop-after-init --log-level=test \
     --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
-    "${EXTRA[@]}" 2>&1 | tee -a "$LOG"
-  ODOO_STATUS=${PIPESTATUS[0]}
-fi
-set -e
+    "${EXTRA[@]}" 2>&1 | tee "$log"
+  rc=${PIPESTATUS[0]}
+  t1=$(date +%s)
+  installed=$(psql -d "$db" -tAc "SELECT state FROM ir_module_module WHERE name = 'stock_vmi'" 2>/dev/null || true)
+  # The at_install tests of Odoo's suites, with stock_vmi loaded (also after a
+  # failed install run, so that one failure does not hide the others).
+  if [ -n "$at_suites" ] && [ "$installed" = "installed" ]; then
+    log "[$name] running the at_install tests of $at_suites with $modules installed"
+    ODOO_SRC="$ODOO_SRC" "$PY" "$REPO_DIR/tools/run_at_install_tests.py" "$at_suites" \
+      ${EXCLUSIONS:+--exclusions "$EXCLUSIONS"} -- \
+      -d "$db" --addons-path="$(addons_path)" --db_user="$PGUSER" --log-level=test \
+      --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
+      "${EXTRA[@]}" 2>&1 | tee -a "$log"
+    at_rc=${PIPESTATUS[0]}
+  fi
+  set -e
+  t2=$(date +%s)
+  [ "$rc" -ne 0 ] || rc=$at_rc
+  log "[$name] done in $((t2 - t0)) s (install run $((t1 - t0)) s, at_install run $((t2 - t1)) s)"
+  if [ "${STOCK_VMI_TEST_KEEP_DB:-1}" = "0" ]; then
+    dropdb --if-exists --force "$db"; rm -rf "${HOME}/.local/share/Odoo/filestore/$db"
+  fi
+  JUDGE_ARGS+=("$name" "$log" "$rc" "$tags" "${installed:-missing}" "$((t1 - t0))" "$((t2 - t1))")
+}
 
-INSTALLED=$(psql -d "$DB" -tAc "SELECT state FROM ir_module_module WHERE name = 'stock_vmi'" 2>/dev/null || true)
+for p in ${PHASES//,/ }; do
+  case "$p" in
+    core) run_phase core "$DB" stock_vmi "/stock_vmi,-vmi_mrp/stock_vmi" "$SUITES" "$LOG" ;;
+    mrp) run_phase mrp "$DB_MRP" stock_vmi,mrp "vmi_mrp/stock_vmi" "$MRP_SUITES" "${LOG%.log}-mrp.log" ;;
+  esac
+done
 
-# Judge the run from the log. Odoo's log line format (odoo/netsvc.py):
+# Judge each phase from its log, then sum. Odoo's log line format (odoo/netsvc.py):
 #   2026-11-24 22:00:00,123 1234 LEVEL dbname logger.name: message
 set +e
-"$PY" - "$LOG" "$ODOO_STATUS" "$TAGS" "${INSTALLED:-missing}" <<'PYEOF'
+"$PY" - "$HAS_VMI_MRP" "${JUDGE_ARGS[@]}" <<'PYEOF'
 import re
 import sys
 
-log_path, odoo_rc, tags, installed = sys.argv[1], int(sys.argv[2]), sys.argv[3], sys.argv[4]
+has_vmi_mrp = sys.argv[1] == '1'
+args = sys.argv[2:]
+phases = [args[i:i + 7] for i in range(0, len(args), 7)]
 LINE = re.compile(r'^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[^\s:]+): (?P<msg>.*)$')
 # odoo/service/server.py (ThreadedServer.run, stop=True):
 #   "%s when loading database %r" % (OdooTestResult, db)  with OdooTestResult.__str__ =
@@ -99,58 +164,9 @@ SKIP = re.compile(r'^skipped (?P<test>.+?) :(?: (?P<reason>.*))?$')
 BROWSER = ("Chrome executable not found", "websocket-client module is not installed",
            "Failed to detect chrome devtools port", "Error during Chrome",
            "Cannot connect to chrome dev tools", "never found 'page' target")
+# test tag spec (odoo/tests/tag_selector.py): [-][tag][/module][:class][.method]
+SPEC = re.compile(r'^([+-]?)(\*|\w*)(?:/([\w/]*(?:\.py)?))?(?::(\w*))?(?:\.(\w*))?(?:\[.*\])?$')
 
-errors, unit_failures, skips, browser = [], [], [], []
-summary = None
-vmi_tests = 0
-with open(log_path, encoding='utf-8', errors='replace') as f:
-    for raw in f:
-        line = raw.rstrip('\n')
-        m = LINE.match(line)
-        msg = m['msg'].rstrip() if m else line
-        if m and m['level'] in ('ERROR', 'CRITICAL'):
-            errors.append(line)
-        if m and re.match(r'(FAIL|ERROR): ', msg):
-            unit_failures.append(line)
-        if m and m['level'] == 'INFO':
-            s = SKIP.match(msg)
-            if s:
-                skips.append(f"{m['logger']}: {s['test']} : {s['reason'] or ''}".rstrip())
-            if m['logger'].startswith('odoo.addons.stock_vmi.') and msg.startswith('Starting ') and msg.endswith(' ...'):
-                vmi_tests += 1
-        if any(b in line for b in BROWSER):
-            browser.append(line)
-        s = SUMMARY.search(line)
-        if s:
-            # one summary per run (install run, then the at_install runner)
-            counts = tuple(int(x) for x in s.groups())
-            summary = counts if summary is None else tuple(a + b for a, b in zip(summary, counts))
-
-reasons = []
-if odoo_rc != 0:
-    reasons.append(f"Odoo exited with status {odoo_rc}")
-if installed != 'installed':
-    reasons.append(f"stock_vmi is not installed in the test database (state: {installed})")
-if summary is None:
-    reasons.append("no test summary ('N failed, N error(s) of N tests when loading database') in the log")
-    failures = errs = run = 0
-else:
-    failures, errs, run = summary
-    if failures or errs:
-        reasons.append(f"{failures} test failure(s), {errs} test error(s)")
-    if run == 0:
-        reasons.append("no test ran")
-wants_vmi = any('stock_vmi' in t and not t.strip().startswith('-') for t in tags.split(','))
-if wants_vmi and summary is not None and vmi_tests == 0:
-    reasons.append("the test tags select stock_vmi but no stock_vmi test ran")
-if unit_failures:
-    reasons.append(f"{len(unit_failures)} FAIL:/ERROR: line(s) from the test runner")
-if errors:
-    reasons.append(f"{len(errors)} ERROR/CRITICAL log line(s)")
-if skips:
-    reasons.append(f"{len(skips)} skipped test(s) (none allowed)")
-if browser:
-    reasons.append(f"{len(browser)} line(s) saying the browser (Chrome) could not be used")
 
 def show(title, lines, limit=20):
     if lines:
@@ -160,22 +176,100 @@ def show(title, lines, limit=20):
         if len(lines) > limit:
             print(f"  ... {len(lines) - limit} more")
 
+
+def wants_vmi_tests(tags):
+    """Do the tags select stock_vmi tests that exist? (vmi_mrp ones may not yet)"""
+    for t in re.split(r',(?![^\[]*\])', tags):
+        m = SPEC.match(t.strip())
+        if not m or m[1] == '-' or not m[3] or 'stock_vmi' not in m[3]:
+            continue
+        if m[2] == 'vmi_mrp' and not has_vmi_mrp:
+            continue
+        return True
+    return False
+
+
+def judge(name, log_path, odoo_rc, tags, installed, t_install, t_at):
+    errors, unit_failures, skips, browser = [], [], [], []
+    summary = None
+    vmi_tests = 0
+    with open(log_path, encoding='utf-8', errors='replace') as f:
+        for raw in f:
+            line = raw.rstrip('\n')
+            m = LINE.match(line)
+            msg = m['msg'].rstrip() if m else line
+            if m and m['level'] in ('ERROR', 'CRITICAL'):
+                errors.append(line)
+            if m and re.match(r'(FAIL|ERROR): ', msg):
+                unit_failures.append(line)
+            if m and m['level'] == 'INFO':
+                s = SKIP.match(msg)
+                if s:
+                    skips.append(f"{m['logger']}: {s['test']} : {s['reason'] or ''}".rstrip())
+                if m['logger'].startswith('odoo.addons.stock_vmi.') and msg.startswith('Starting ') and msg.endswith(' ...'):
+                    vmi_tests += 1
+            if any(b in line for b in BROWSER):
+                browser.append(line)
+            s = SUMMARY.search(line)
+            if s:
+                # one summary per run (install run, then the at_install runner)
+                counts = tuple(int(x) for x in s.groups())
+                summary = counts if summary is None else tuple(a + b for a, b in zip(summary, counts))
+
+    reasons = []
+    if int(odoo_rc) != 0:
+        reasons.append(f"Odoo exited with status {odoo_rc}")
+    if installed != 'installed':
+        reasons.append(f"stock_vmi is not installed in the test database (state: {installed})")
+    if summary is None:
+        reasons.append("no test summary ('N failed, N error(s) of N tests when loading database') in the log")
+        failures = errs = run = 0
+    else:
+        failures, errs, run = summary
+        if failures or errs:
+            reasons.append(f"{failures} test failure(s), {errs} test error(s)")
+        if run == 0:
+            reasons.append("no test ran")
+    if wants_vmi_tests(tags) and summary is not None and vmi_tests == 0:
+        reasons.append("the test tags select stock_vmi but no stock_vmi test ran")
+    if unit_failures:
+        reasons.append(f"{len(unit_failures)} FAIL:/ERROR: line(s) from the test runner")
+    if errors:
+        reasons.append(f"{len(errors)} ERROR/CRITICAL log line(s)")
+    if skips:
+        reasons.append(f"{len(skips)} skipped test(s) (none allowed)")
+    if browser:
+        reasons.append(f"{len(browser)} line(s) saying the browser (Chrome) could not be used")
+
+    print()
+    print("=" * 70)
+    print(f"phase {name}")
+    show("test failures and errors", unit_failures, 40)
+    show("ERROR/CRITICAL log lines", errors)
+    show("skipped tests", skips)
+    show("browser problems", [l for l in browser if l not in errors])
+    if summary is not None:
+        note = '' if has_vmi_mrp or name != 'mrp' else '; no stock_vmi test is tagged vmi_mrp yet'
+        print(f"Odoo: {failures} failed, {errs} error(s) of {run} tests ({vmi_tests} from stock_vmi{note})")
+    print(f"Duration: {int(t_install) + int(t_at)} s (install run {t_install} s, at_install run {t_at} s)")
+    print(f"Log: {log_path}")
+    print(f"phase {name}: " + ("FAILED - " + "; ".join(reasons) if reasons else "OK"))
+    failed = failures + errs
+    passed = max(run - failed - len(skips), 0)
+    return passed, failed, len(skips), bool(reasons)
+
+
+totals = [judge(*p) for p in phases]
+passed, failed, skipped = (sum(t[i] for t in totals) for i in range(3))
+bad = [p[0] for p, t in zip(phases, totals) if t[3]]
 print()
 print("=" * 70)
-show("ERROR/CRITICAL log lines", errors)
-show("skipped tests", skips)
-show("browser problems", [l for l in browser if l not in errors])
-if summary is not None:
-    print(f"Odoo: {failures} failed, {errs} error(s) of {run} tests ({vmi_tests} from stock_vmi)")
-print(f"Log: {log_path}")
-if reasons:
-    print("RESULT: FAILED - " + "; ".join(reasons))
-else:
-    print("RESULT: OK")
-failed = failures + errs
-passed = max(run - failed - len(skips), 0)
-print(f"{passed} passed, {failed} failed" + (f", {len(skips)} skipped" if skips else ""))
-sys.exit(1 if reasons else 0)
+for p, t in zip(phases, totals):
+    print(f"phase {p[0]}: {t[0]} passed, {t[1]} failed" + (f", {t[2]} skipped" if t[2] else "")
+          + f" in {int(p[5]) + int(p[6])} s" + (" - FAILED" if t[3] else ""))
+print("RESULT: " + ("FAILED (phase " + ", ".join(bad) + ")" if bad else "OK"))
+print(f"{passed} passed, {failed} failed" + (f", {skipped} skipped" if skipped else ""))
+sys.exit(1 if bad or not phases else 0)
 PYEOF
 VERDICT=$?
 set -e

@@ -30,7 +30,11 @@
 #   STOCK_VMI_ODOO_SUITES  Odoo suites of phase core (default purchase_stock,stock_account; empty: none)
 #   STOCK_VMI_MRP_SUITES   Odoo suites of phase mrp (default mrp,stock; empty: none)
 #   STOCK_VMI_TEST_EXCLUSIONS  exclusion list (default tools/peer_suite_exclusions.txt; empty: none)
-#   STOCK_VMI_TEST_PORT    HTTP port used by the HttpCase/tour tests (default 8169)
+#   STOCK_VMI_TEST_PORT    HTTP port used by the HttpCase/tour tests (default 8169; phase mrp
+#                          uses PORT+100, parallel at_install runs PORT+20.., PORT+120..)
+#   STOCK_VMI_TEST_PARALLEL 1 (default): the phases, and the at_install runs of a phase's
+#                          suites (each on a copy of its database), run side by side, each
+#                          into its own log; 0: one after the other, echoed to the terminal
 #   STOCK_VMI_TEST_LOG     full log of phase core (default <repo>/.test-logs/test.log); phase
 #                          mrp logs next to it, <name>-mrp.log
 #   STOCK_VMI_TEST_KEEP_DB 0 drops the test databases at the end (default 1: kept for inspection)
@@ -86,9 +90,78 @@ fi
 HAS_VMI_MRP=0
 grep -rqE "['\"]vmi_mrp['\"]" "$REPO_DIR/tests" 2>/dev/null && HAS_VMI_MRP=1
 
-JUDGE_ARGS=()
-run_phase() {  # NAME DB MODULES VMI_TAGS ODOO_SUITES LOG
-  local name=$1 db=$2 modules=$3 vmi_tags=$4 suites=$5 log=$6 tags at_suites="" rc at_rc=0 t0 t1 t2 installed
+# Phases (and, within a phase, the at_install runs of its suites, each on a
+# copy of the phase's database) run side by side unless STOCK_VMI_TEST_PARALLEL=0:
+# most of their time is spent in browser tours and waits, and two cores then
+# finish them in far less than the sum. Each run writes its own log; the
+# verdict below reads them.
+PARALLEL=${STOCK_VMI_TEST_PARALLEL:-1}
+JUDGE_DIR=$(mktemp -d)
+trap 'rm -rf "$JUDGE_DIR"' EXIT
+
+odoo_quiet() {  # LOG ARGS... : odoo_bin into LOG (and the terminal when sequential)
+  local log=$1; shift
+  if [ "$PARALLEL" = "1" ]; then
+    odoo_bin "$@" >>"$log" 2>&1
+  else
+    odoo_bin "$@" 2>&1 | tee -a "$log"; return "${PIPESTATUS[0]}"
+  fi
+}
+
+run_at_install() {  # DB LOG PORT SUITES : the at_install tests of SUITES on DB
+  local db=$1 log=$2 port=$3 suites=$4
+  local mods=(${suites//,/ }) pids=() logs=() targets=() rc=0 i target
+  if [ "$PARALLEL" != "1" ] || [ ${#mods[@]} -le 1 ]; then
+    set +e
+    ODOO_SRC="$ODOO_SRC" "$PY" "$REPO_DIR/tools/run_at_install_tests.py" "$suites" \
+      ${EXCLUSIONS:+--exclusions "$EXCLUSIONS"} -- \
+      -d "$db" --addons-path="$(addons_path)" --db_user="$PGUSER" --log-level=test \
+      --http-interface=127.0.0.1 --http-port="$port" --workers=0 --max-cron-threads=0 \
+      "${EXTRA[@]}" >>"$log" 2>&1
+    rc=$?
+    set -e
+    return "$rc"
+  fi
+  # One copy of the database (and its filestore) per further module, made
+  # before any runner connects (createdb -T needs the template idle).
+  for i in "${!mods[@]}"; do
+    target=$db
+    if [ "$i" -gt 0 ]; then
+      target="${db}_at$i"
+      dropdb --if-exists --force "$target"
+      createdb -T "$db" "$target"
+      rm -rf "${HOME}/.local/share/Odoo/filestore/$target"
+      [ ! -d "${HOME}/.local/share/Odoo/filestore/$db" ] \
+        || cp -a "${HOME}/.local/share/Odoo/filestore/$db" "${HOME}/.local/share/Odoo/filestore/$target"
+    fi
+    targets+=("$target")
+  done
+  set +e
+  for i in "${!mods[@]}"; do
+    logs+=("${log%.log}-at-${mods[$i]}.log")
+    : >"${logs[$i]}"
+    ODOO_SRC="$ODOO_SRC" "$PY" "$REPO_DIR/tools/run_at_install_tests.py" "${mods[$i]}" \
+      ${EXCLUSIONS:+--exclusions "$EXCLUSIONS"} -- \
+      -d "${targets[$i]}" --addons-path="$(addons_path)" --db_user="$PGUSER" --log-level=test \
+      --http-interface=127.0.0.1 --http-port="$((port + 20 + i))" --workers=0 --max-cron-threads=0 \
+      "${EXTRA[@]}" >>"${logs[$i]}" 2>&1 &
+    pids+=($!)
+  done
+  for i in "${!pids[@]}"; do
+    wait "${pids[$i]}" || rc=1
+    cat "${logs[$i]}" >>"$log"
+    rm -f "${logs[$i]}"
+    if [ "$i" -gt 0 ]; then
+      dropdb --if-exists --force "${targets[$i]}"
+      rm -rf "${HOME}/.local/share/Odoo/filestore/${targets[$i]}"
+    fi
+  done
+  set -e
+  return "$rc"
+}
+
+run_phase() {  # NAME DB MODULES VMI_TAGS ODOO_SUITES LOG PORT
+  local name=$1 db=$2 modules=$3 vmi_tags=$4 suites=$5 log=$6 port=$7 tags at_suites="" rc at_rc=0 t0 t1 t2 installed
   if [ -n "$TAGS" ]; then
     tags=$TAGS
   else
@@ -103,43 +176,59 @@ run_phase() {  # NAME DB MODULES VMI_TAGS ODOO_SUITES LOG
   fi
   rm -rf "${HOME}/.local/share/Odoo/filestore/$db"
   mkdir -p "$(dirname "$log")"
+  : >"$log"
   log "[$name] installing $modules into fresh database $db (no demo data), test tags: $tags"
   log "[$name] full log: $log"
   t0=$(date +%s)
   set +e
-  odoo_bin -d "$db" -i "$modules" --without-demo=all \
+  odoo_quiet "$log" -d "$db" -i "$modules" --without-demo=all \
     --test-enable --test-tags "$tags" --stop-after-init --log-level=test \
-    --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
-    "${EXTRA[@]}" 2>&1 | tee "$log"
-  rc=${PIPESTATUS[0]}
+    --http-interface=127.0.0.1 --http-port="$port" --workers=0 --max-cron-threads=0 \
+    "${EXTRA[@]}"
+  rc=$?
+  set -e
   t1=$(date +%s)
   installed=$(psql -d "$db" -tAc "SELECT state FROM ir_module_module WHERE name = 'stock_vmi'" 2>/dev/null || true)
   # The at_install tests of Odoo's suites, with stock_vmi loaded (also after a
   # failed install run, so that one failure does not hide the others).
   if [ -n "$at_suites" ] && [ "$installed" = "installed" ]; then
     log "[$name] running the at_install tests of $at_suites with $modules installed"
-    ODOO_SRC="$ODOO_SRC" "$PY" "$REPO_DIR/tools/run_at_install_tests.py" "$at_suites" \
-      ${EXCLUSIONS:+--exclusions "$EXCLUSIONS"} -- \
-      -d "$db" --addons-path="$(addons_path)" --db_user="$PGUSER" --log-level=test \
-      --http-interface=127.0.0.1 --http-port="$PORT" --workers=0 --max-cron-threads=0 \
-      "${EXTRA[@]}" 2>&1 | tee -a "$log"
-    at_rc=${PIPESTATUS[0]}
+    run_at_install "$db" "$log" "$port" "$at_suites" || at_rc=$?
   fi
-  set -e
   t2=$(date +%s)
   [ "$rc" -ne 0 ] || rc=$at_rc
   log "[$name] done in $((t2 - t0)) s (install run $((t1 - t0)) s, at_install run $((t2 - t1)) s)"
   if [ "${STOCK_VMI_TEST_KEEP_DB:-1}" = "0" ]; then
     dropdb --if-exists --force "$db"; rm -rf "${HOME}/.local/share/Odoo/filestore/$db"
   fi
-  JUDGE_ARGS+=("$name" "$log" "$rc" "$tags" "${installed:-missing}" "$((t1 - t0))" "$((t2 - t1))")
+  printf '%s\n' "$name" "$log" "$rc" "$tags" "${installed:-missing}" "$((t1 - t0))" "$((t2 - t1))" \
+    >"$JUDGE_DIR/$name"
 }
 
-for p in ${PHASES//,/ }; do
-  case "$p" in
-    core) run_phase core "$DB" stock_vmi "/stock_vmi,-vmi_mrp/stock_vmi" "$SUITES" "$LOG" ;;
-    mrp) run_phase mrp "$DB_MRP" stock_vmi,mrp "vmi_mrp/stock_vmi" "$MRP_SUITES" "${LOG%.log}-mrp.log" ;;
+start_phase() {  # PHASE PORT
+  case "$1" in
+    core) run_phase core "$DB" stock_vmi "/stock_vmi,-vmi_mrp/stock_vmi" "$SUITES" "$LOG" "$2" ;;
+    mrp) run_phase mrp "$DB_MRP" stock_vmi,mrp "vmi_mrp/stock_vmi" "$MRP_SUITES" "${LOG%.log}-mrp.log" "$2" ;;
   esac
+}
+
+PHASE_PIDS=()
+offset=0
+for p in ${PHASES//,/ }; do
+  if [ "$PARALLEL" = "1" ]; then
+    start_phase "$p" "$((PORT + offset))" &
+    PHASE_PIDS+=($!)
+  else
+    start_phase "$p" "$((PORT + offset))"
+  fi
+  offset=$((offset + 100))
+done
+for pid in "${PHASE_PIDS[@]}"; do wait "$pid" || true; done
+JUDGE_ARGS=()
+for p in ${PHASES//,/ }; do
+  [ -f "$JUDGE_DIR/$p" ] || die "phase $p did not finish (no verdict file)"
+  mapfile -t fields <"$JUDGE_DIR/$p"
+  JUDGE_ARGS+=("${fields[@]}")
 done
 
 # Judge each phase from its log, then sum. Odoo's log line format (odoo/netsvc.py):

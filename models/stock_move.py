@@ -36,6 +36,8 @@ class StockMove(models.Model):
             return super().write(vals)
         before_locations, before_products = self._vmi_status_scope()
         res = super().write(vals)
-        after_locations, after_products = self._vmi_status_scope()
+        # A write may replace moves (mrp unlinks and recreates by-product
+        # moves when their product changes): only those still there count.
+        after_locations, after_products = self.exists()._vmi_status_scope()
         self._vmi_refresh_stock_status((before_locations | after_locations, before_products | after_products))
         return res

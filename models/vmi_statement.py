@@ -38,47 +38,43 @@ class VmiSettlement(models.Model):
         products = lines.product_id
         vmi = agreement.location_id
 
-        def flows(extra):
-            MoveLine = self.env["stock.move.line"].sudo()
-            base = [("state", "=", "done"), ("product_id", "in", products.ids), *extra]
-            # Shelves of the VMI location carry it as ``vmi_location_id`` (stored).
-            into = [
-                ("location_dest_id.vmi_location_id", "=", vmi.id),
-                ("location_id.vmi_location_id", "!=", vmi.id),
-            ]
-            out = [
-                ("location_id.vmi_location_id", "=", vmi.id),
-                ("location_dest_id.vmi_location_id", "!=", vmi.id),
-            ]
-            result = defaultdict(float)
-            for domain, sign in ((into, 1), (out, -1)):
-                for product, qty in MoveLine._read_group(
-                    base + domain, ["product_id"], ["quantity_product_uom:sum"]
-                ):
-                    result[product.id] += sign * qty
-            return result
-
-        after = flows([("date", ">=", end)]) if vmi else {}
-        period = flows([("date", ">=", start), ("date", "<", end)]) if vmi else {}
-        received = defaultdict(float)
-        if vmi:
-            for product, qty in (
+        def quantities(domain):
+            """``{product id: quantity}`` of the done move lines of ``domain``."""
+            if not vmi:
+                return {}
+            groups = (
                 self.env["stock.move.line"]
                 .sudo()
                 ._read_group(
-                    [
-                        ("state", "=", "done"),
-                        ("product_id", "in", products.ids),
-                        ("date", ">=", start),
-                        ("date", "<", end),
-                        ("location_dest_id.vmi_location_id", "=", vmi.id),
-                        ("location_id.usage", "=", "supplier"),
-                    ],
+                    [("state", "=", "done"), ("product_id", "in", products.ids), *domain],
                     ["product_id"],
                     ["quantity_product_uom:sum"],
                 )
-            ):
-                received[product.id] += qty
+            )
+            return {product.id: qty for product, qty in groups}
+
+        # Shelves of the VMI location carry it as ``vmi_location_id`` (stored).
+        into = [
+            ("location_dest_id.vmi_location_id", "=", vmi.id),
+            ("location_id.vmi_location_id", "!=", vmi.id),
+        ]
+        out = [
+            ("location_id.vmi_location_id", "=", vmi.id),
+            ("location_dest_id.vmi_location_id", "!=", vmi.id),
+        ]
+
+        def net_flow(dates):
+            """Net quantity into the VMI location per product over ``dates``."""
+            result = defaultdict(float)
+            for domain, sign in ((into, 1), (out, -1)):
+                for product_id, qty in quantities(domain + dates).items():
+                    result[product_id] += sign * qty
+            return result
+
+        in_period = [("date", ">=", start), ("date", "<", end)]
+        after = net_flow([("date", ">=", end)])
+        period = net_flow(in_period)
+        received = quantities([*into, *in_period, ("location_id.usage", "=", "supplier")])
         consumed = defaultdict(float)
         for line, qty in Consumption._read_group(
             [("settlement_id", "=", settlement.id)], ["agreement_line_id"], ["quantity:sum"]

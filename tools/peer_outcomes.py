@@ -23,13 +23,13 @@ import re
 import sys
 
 LINE = re.compile(
-    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[^\s:]+): (?P<msg>.*)$"
+    r"^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} \d+ (?P<level>[A-Z]+) (?P<db>\S+) (?P<logger>[^\s:]+): (?P<msg>.*)$"  # noqa: E501
 )
 ADDON = re.compile(r"^odoo\.addons\.(?P<module>\w+)\.tests?\b")
 START = re.compile(r"^Starting (?P<cls>\w+)\.(?P<meth>\w+) \.\.\.$")
 FLAVOUR = re.compile(r"^(?P<flavour>FAIL|ERROR): (?:Subtest )?(?P<cls>\w+)\.(?P<meth>\w+)\b")
 CLASS_SETUP = re.compile(
-    r"^ERROR: (?P<hook>setUpClass|tearDownClass) \(odoo\.addons\.(?P<module>\w+)\.tests?\.[\w.]*?\.?(?P<cls>\w+)\)"
+    r"^ERROR: (?P<hook>setUpClass|tearDownClass) \(odoo\.addons\.(?P<module>\w+)\.tests?\.[\w.]*?\.?(?P<cls>\w+)\)"  # noqa: E501
 )
 EXC = re.compile(r"^\w+(Error|Exception|Failure)\b|^odoo\.\S+(Error|Exception)\b")
 SKIP = re.compile(r"^skipped (?:Subtest )?(?P<cls>\w+)\.(?P<meth>\w+)\b")
@@ -55,7 +55,7 @@ def read_exclusions(path):
     return out
 
 
-def outcomes(paths):
+def outcomes(paths):  # noqa: C901 - one pass over the log, one branch per line kind
     """{test id: [outcome, detail]}; test ids are ``module:Class.method`` and,
     for class-level hooks, ``module:Class``."""
     res = {}
@@ -116,7 +116,7 @@ def outcomes(paths):
                     mark(tid, fl["flavour"], msg[:200])
                     pending = (tid, [])
                     continue
-                if current and not msg.startswith(("At least one test failed", "Module ")) and " when loading database " not in msg:
+                if current and not msg.startswith(("At least one test failed", "Module ")) and " when loading database " not in msg:  # noqa: E501
                     mark(current, "error log line", f"{m['logger']}: {msg[:160]}")
         flush()
     return res
@@ -145,11 +145,11 @@ def main(argv):
         if not found:
             verdict, bad = "NOT RUN (not in the log)", bad + 1
         elif failed:
-            verdict = "; ".join(f"{o[0]}" + (f" [{t}]" if t != spec else "") for t, o in sorted(failed.items()))
+            verdict = "; ".join(f"{o[0]}" + (f" [{t}]" if t != spec else "") for t, o in sorted(failed.items()))  # noqa: E501
         else:
             verdict, bad = "PASSED (exclusion not justified by this log)", bad + 1
         print(f"  {spec:<75} {verdict}")
-        for t, o in sorted(failed.items()):
+        for _test, o in sorted(failed.items()):
             if o[1]:
                 print(f"      baseline: {o[1]}")
         print(f"      listed reason: {reason}")

@@ -11,7 +11,8 @@ flow (tools/test.sh runs them there).
 
 Usage (arguments after ``--`` are Odoo options, e.g. -d, --addons-path):
 
-    python run_at_install_tests.py purchase_stock,stock_account [--exclusions FILE] -- -d DB --addons-path=... --http-port=8169
+    python run_at_install_tests.py purchase_stock,stock_account [--exclusions FILE] \
+        -- -d DB --addons-path=... --http-port=8169
 
 ``--exclusions FILE`` (tools/peer_suite_exclusions.txt): tests listed there
 (``module:Class[.method]``, one per line, then the reason) are not run at all,
@@ -67,7 +68,7 @@ def main(argv):
         from odoo.tests import loader
 
         with registry.cursor() as cr:
-            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)", [modules])
+            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)", [modules])  # noqa: E501
             installed = {name for (name,) in cr.fetchall()}
         missing = [m for m in modules if m not in installed]
         if missing:

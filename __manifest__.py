@@ -44,6 +44,10 @@
         "report/vmi_settlement_report.xml",
     ],
     "assets": {
+        "web.assets_frontend": [
+            "stock_vmi/static/src/scss/vmi_portal.scss",
+            "stock_vmi/static/src/js/vmi_proposal_adjust.js",
+        ],
         "web.assets_tests": [
             "stock_vmi/static/tests/tours/*.js",
         ],

@@ -23,17 +23,17 @@ supplier learns nothing about another supplier's records.
 """
 
 import logging
-from collections import OrderedDict, defaultdict
+from collections import OrderedDict
 from datetime import date, datetime, time
 from urllib.parse import quote
 
-import pytz
+from babel import dates as babel_dates
 from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import _, fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
-from odoo.tools import format_date
+from odoo.tools import babel_locale_parse
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
@@ -269,26 +269,9 @@ class VmiPortal(CustomerPortal):
         all lines at once (``vmi.agreement.line`` batch computes)."""
         lines = agreement.line_ids
         today = fields.Date.context_today(agreement)
-        months = rules.recent_month_starts(today, CONSUMPTION_MONTHS)
-        by_line_month = defaultdict(float)
-        if lines:
-            # ``date:month`` groups in the context's time zone: the bounds are
-            # that zone's midnights, in UTC like the stored datetimes.
-            Consumption = request.env["vmi.consumption"].sudo()
-            tz = pytz.timezone(Consumption.env.context.get("tz") or "UTC")
-
-            def utc_midnight(day):
-                return tz.localize(datetime.combine(day, time.min)).astimezone(pytz.utc).replace(tzinfo=None)
-
-            start = utc_midnight(months[0])
-            end = utc_midnight(rules.add_months(months[-1], 1))
-            groups = Consumption._read_group(
-                [("agreement_line_id", "in", lines.ids), ("date", ">=", start), ("date", "<", end)],
-                ["agreement_line_id", "date:month"],
-                ["quantity:sum"],
-            )
-            for line, month, quantity in groups:
-                by_line_month[line.id, month.date() if isinstance(month, datetime) else month] = quantity
+        # The columns are the periods of the monthly average: they add up to it.
+        windows = rules.consumption_windows(today, CONSUMPTION_MONTHS)
+        by_window = lines._vmi_consumption_by_window(windows)
         demand = lines._vmi_next_month_demand()
         open_proposals = (
             request.env["purchase.order"]
@@ -303,7 +286,6 @@ class VmiPortal(CustomerPortal):
         rows = []
         for line in lines:
             product = line.product_id
-            month_qty = [by_line_month.get((line.id, month), 0.0) for month in months]
             rows.append(
                 {
                     "line": line,
@@ -316,7 +298,7 @@ class VmiPortal(CustomerPortal):
                     "status_label": status_labels.get(line.stock_status, ""),
                     "status_class": STATUS_BADGE.get(line.stock_status, "text-bg-secondary"),
                     "incoming": number(line.qty_incoming),
-                    "months": [number(qty) for qty in month_qty],
+                    "months": [number(qty) for qty in by_window[line.id]],
                     "average": number(line.consumption_monthly_avg, 1),
                     "demand": number(demand[line.id]) if line.id in demand else None,
                     "uom": line.product_uom_id.name,
@@ -325,7 +307,7 @@ class VmiPortal(CustomerPortal):
         return {
             "agreement": agreement,
             "rows": rows,
-            "month_labels": [format_date(request.env, month, date_format="MMM yyyy") for month in months],
+            "month_labels": [self._vmi_window_label(first, last) for first, last in windows],
             "demand": demand,
             "open_proposals": open_proposals,
             "by_token": by_token,
@@ -333,6 +315,15 @@ class VmiPortal(CustomerPortal):
             "object": agreement,
             "disable_composer": by_token,
         }
+
+    def _vmi_window_label(self, first, last):
+        """"3 Sep – 2 Oct" in the reader's language (CLDR's month-day
+        skeleton: "9月3日" in Chinese)."""
+        locale = babel_locale_parse(request.env.lang or "en_US")
+        return "%s – %s" % (
+            babel_dates.format_skeleton("MMMd", first, locale=locale),
+            babel_dates.format_skeleton("MMMd", last, locale=locale),
+        )
 
     # ------------------------------------------------------------------
     # Proposals
@@ -401,6 +392,13 @@ class VmiPortal(CustomerPortal):
                 "page_name": "vmi_proposal",
                 "tolerance": order.vmi_agreement_id.adjust_tolerance,
                 "today": fields.Date.context_today(order),
+                "figures": order.with_context(lang=request.env.lang)._vmi_proposal_figures(),
+                "number": self._vmi_number_formatter(),
+                # Portal chatter: Odoo's purchase access token lets the
+                # supplier post on an order it may only read.
+                "object": order,
+                "token": None if by_token else order._portal_ensure_token(),
+                "disable_composer": by_token,
             }
         )
         return request.render("stock_vmi.portal_my_vmi_proposal", values, status=status)
@@ -559,6 +557,8 @@ class VmiPortal(CustomerPortal):
                 "statement": statement,
                 "figures": statement._vmi_statement_figures(),
                 "by_token": by_token,
+                "object": statement,
+                "disable_composer": by_token,
                 "can_answer": can_answer,
                 "pdf_url": pdf_url,
                 "message": messages.get(message),

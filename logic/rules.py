@@ -193,13 +193,71 @@ def monthly_average(total, months=3):
     return total / months if months else 0.0
 
 
-def recent_month_starts(today, months=3):
-    """First days of the last ``months`` calendar months up to ``today``'s
-    month (included, to date), oldest first: the per-month consumption columns
-    of the supplier's agreement page.
+def consumption_windows(today, months=3):
+    """The ``months`` consecutive periods that make up "consumption of the
+    last ``months`` months" (``consumption_window_start``), oldest first, as
+    ``(first day, last day)`` pairs, both included. Shown one by one on the
+    supplier's agreement page, they add up to the total that gives the
+    monthly average, whatever the day of the month.
 
-    >>> recent_month_starts(date(2026, 1, 15), 3)
-    [datetime.date(2025, 11, 1), datetime.date(2025, 12, 1), datetime.date(2026, 1, 1)]
+    >>> for first, last in consumption_windows(date(2026, 12, 2), 3):
+    ...     print(first, last)
+    2026-09-03 2026-10-02
+    2026-10-03 2026-11-02
+    2026-11-03 2026-12-02
+    >>> consumption_windows(date(2026, 3, 31), 1)
+    [(datetime.date(2026, 3, 1), datetime.date(2026, 3, 31))]
     """
-    first = today.replace(day=1)
-    return [add_months(first, -n) for n in range(months - 1, -1, -1)]
+    windows = []
+    for n in range(months, 0, -1):
+        first = add_months(today, -n) + timedelta(days=1)
+        last = add_months(today, -(n - 1))
+        windows.append((first, last))
+    return windows
+
+
+REASON_BELOW = "below"  # position below the reorder point: fill up to the maximum
+REASON_PACK_DOWN = "pack_down"  # ... rounded down to whole packs
+REASON_PACK_UP = "pack_up"  # ... rounded up to whole packs (may pass the maximum)
+
+
+def reorder_reason(on_hand, incoming, reorder_point, maximum, pack_multiple, quantity):
+    """Why the review proposed ``quantity``: a ``REASON_*`` code and the
+    figures the explanation quotes (position, shortfall to the maximum).
+
+    >>> reorder_reason(45, 0, 50, 100, 1, 55)
+    ('below', 45, 55)
+    >>> reorder_reason(45, 0, 50, 100, 10, 50)
+    ('pack_down', 45, 55)
+    >>> reorder_reason(45, 0, 50, 100, 60, 60)
+    ('pack_up', 45, 55)
+    """
+    position = on_hand + incoming
+    raw = maximum - position
+    if pack_multiple > 1 or abs(quantity - raw) > _EPSILON:
+        if quantity < raw - _EPSILON:
+            return REASON_PACK_DOWN, position, raw
+        if quantity > raw + _EPSILON:
+            return REASON_PACK_UP, position, raw
+    return REASON_BELOW, position, raw
+
+
+def level_warning(on_hand, incoming, quantity, reorder_point, maximum):
+    """Where ``quantity`` ordered on top of ``on_hand`` and ``incoming``
+    leaves the line: ``STATUS_ABOVE`` past the maximum, ``STATUS_BELOW``
+    short of the reorder point, ``None`` within the levels. Warns a supplier
+    who adjusts a proposal (the portal page repeats it in the browser).
+
+    >>> level_warning(25, 0, 70, 50, 80)
+    'above'
+    >>> level_warning(25, 0, 20, 50, 80)
+    'below'
+    >>> level_warning(25, 0, 55, 50, 80) is None
+    True
+    """
+    after = on_hand + incoming + quantity
+    if after > maximum + _EPSILON:
+        return STATUS_ABOVE
+    if after < reorder_point - _EPSILON:
+        return STATUS_BELOW
+    return None

@@ -10,6 +10,7 @@ from . import vmi_statement_approval
 from . import vmi_statement
 from . import purchase_order
 from . import purchase_order_line
+from . import purchase_order_figures
 from . import stock_move
 from . import stock_move_line
 from . import stock_quant

@@ -20,6 +20,24 @@ class PurchaseOrderLine(models.Model):
     vmi_proposed_qty = fields.Float(
         string="Proposed Quantity", digits="Product Unit of Measure", readonly=True, copy=False
     )
+    # What the review saw when it proposed the line (in the line's unit): the
+    # supplier's proposal page and the buyer's form explain the quantity with
+    # them, whatever the stock did since.
+    vmi_review_on_hand = fields.Float(
+        string="On Hand at Review", digits="Product Unit of Measure", readonly=True, copy=False
+    )
+    vmi_review_incoming = fields.Float(
+        string="Incoming at Review", digits="Product Unit of Measure", readonly=True, copy=False
+    )
+    vmi_review_reorder_point = fields.Float(
+        string="Reorder Point at Review", digits="Product Unit of Measure", readonly=True, copy=False
+    )
+    vmi_review_max_qty = fields.Float(
+        string="Maximum at Review", digits="Product Unit of Measure", readonly=True, copy=False
+    )
+    vmi_review_monthly_avg = fields.Float(
+        string="Monthly Average at Review", digits="Product Unit of Measure", readonly=True, copy=False
+    )
 
     @api.depends("order_id.vmi_agreement_id")
     def _compute_qty_invoiced(self):

@@ -630,14 +630,17 @@ class VmiAgreement(models.Model):
         if not self:
             return self.env["purchase.order"]
         lines = self.line_ids
-        quantities = lines._compute_proposal_quantities()
+        stock = lines._get_quantities()
+        quantities = lines._compute_proposal_quantities(stock)
         order_vals = []
         for agreement in self:
             due = [
                 (line, quantities[line.id]) for line in agreement.line_ids if quantities.get(line.id, 0.0) > 0
             ]
             if due:
-                order_vals.append(agreement._prepare_purchase_order(due))
+                vals = agreement._prepare_purchase_order(due)
+                self.env["purchase.order"]._vmi_add_review_figures(vals, lines, stock)
+                order_vals.append(vals)
         if notify == "later":
             for vals in order_vals:
                 vals["vmi_to_notify"] = True

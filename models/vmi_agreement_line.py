@@ -1,7 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from collections import defaultdict
-from datetime import datetime, time
+from datetime import datetime, time, timedelta
 
 from odoo import _, api, fields, models
 from odoo.exceptions import UserError, ValidationError
@@ -484,10 +484,11 @@ class VmiAgreementLine(models.Model):
         )
         return {line.id for (line,) in groups}
 
-    def _compute_proposal_quantities(self):
+    def _compute_proposal_quantities(self, quantities=None):
         """``{line id: quantity to propose}`` for the lines of ``self`` that are
-        due (see :func:`stock_vmi.logic.rules.reorder_quantity`)."""
-        quantities = self._get_quantities()
+        due (see :func:`stock_vmi.logic.rules.reorder_quantity`).
+        ``quantities`` is ``_get_quantities()`` when the caller has it."""
+        quantities = quantities if quantities is not None else self._get_quantities()
         open_ids = self._get_open_proposal_line_ids()
         result = {}
         for line in self:
@@ -499,4 +500,28 @@ class VmiAgreementLine(models.Model):
             )
             if qty > 0:
                 result[line.id] = float_round(qty, precision_rounding=line.product_uom_id.rounding)
+        return result
+
+    def _vmi_consumption_by_window(self, windows):
+        """``{line id: [quantity per window]}``: what each line consumed in
+        each ``(first day, last day)`` of ``windows``
+        (:func:`stock_vmi.logic.rules.consumption_windows`), counted like
+        the monthly average (``_compute_consumption``), so that the windows of
+        the average add up to its total. One grouped query per window."""
+        result = {line.id: [0.0] * len(windows) for line in self}
+        real_lines = self.filtered("id")
+        if not real_lines:
+            return result
+        Consumption = self.env["vmi.consumption"].sudo()
+        for index, (first, last) in enumerate(windows):
+            for line, qty in Consumption._read_group(
+                [
+                    ("agreement_line_id", "in", real_lines.ids),
+                    ("date", ">=", datetime.combine(first, time.min)),
+                    ("date", "<", datetime.combine(last + timedelta(days=1), time.min)),
+                ],
+                ["agreement_line_id"],
+                ["quantity:sum"],
+            ):
+                result[line.id][index] = qty
         return result

@@ -23,3 +23,5 @@ from . import test_proposal_concurrency
 from . import test_api
 from . import test_statement_approval
 from . import test_statement_figures
+from . import test_doctests
+from . import test_proposal_figures

@@ -1,7 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import re
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 
 from freezegun import freeze_time
 
@@ -11,6 +11,7 @@ from odoo.tests import HttpCase, new_test_user, tagged
 from odoo.tests.common import JsonRpcException
 from odoo.tools import mute_logger
 
+from ..logic import rules
 from .common import VmiCommon
 
 
@@ -132,6 +133,104 @@ class TestPortalPages(VmiPortalCommon):
         with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
             self.make_jsonrpc_request("/mail/message/post", post)
         self.assertEqual(len(self.agreement.message_ids), count)
+
+    def _line_row(self, page, product="6205"):
+        return re.search(
+            rf'<tr class="o_vmi_proposal_line" data-product="{product}".*?</tr>\s*(<tr class="o_vmi_reason_row">.*?</tr>)?',
+            page.text,
+            re.DOTALL,
+        ).group(0)
+
+    def test_proposal_page_figures(self):
+        """The supplier plans from the proposal page: on hand 45, incoming 0,
+        reorder point 50, maximum 100, 55 proposed and why, 12.50 a piece,
+        687.50 in all, and a thread to discuss it."""
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        page = self._get(f"/my/vmi/proposal/{self.order.id}")
+        self.assertEqual(page.status_code, 200)
+        row = self._line_row(page)
+        for css, value in (
+            ("on_hand", "45"),
+            ("incoming", "0"),
+            ("reorder_point", "50"),
+            ("max", "100"),
+            ("proposed", "55"),
+        ):
+            self.assertRegex(row, rf'o_vmi_{css}"[^>]*>\s*{value}\s*<', css)
+        self.assertIn('data-max="100.0"', row)
+        self.assertRegex(row, r"o_vmi_price.*?12\.50")
+        self.assertRegex(row, r"o_vmi_amount.*?687\.50")
+        self.assertIn("below the reorder point of 50: 55 fills it up to the maximum of 100", row)
+        self.assertRegex(row, r'o_vmi_warn_above d-none"')
+        self.assertRegex(page.text, r"o_vmi_total.*?687\.50")
+        self.assertIn('id="discussion"', page.text)
+        self.assertRegex(page.text, r'data-token="[0-9a-f-]{36}"', "the supplier may post on the thread")
+
+    def test_proposal_waiting_for_buyer(self):
+        """After an adjustment beyond tolerance the page says the quantity is
+        the supplier's, not ordered yet, and that 45 + 80 passes the maximum."""
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        self._post(f"/my/vmi/proposal/{self.order.id}/adjust", {f"qty_{self.order_line.id}": "80"})
+        page = self._get(f"/my/vmi/proposal/{self.order.id}")
+        self.assertIn("o_vmi_waiting_buyer", page.text)
+        self.assertIn("Your Quantity", page.text)
+        self.assertNotRegex(page.text, r"<th[^>]*>\s*Ordered\s*</th>")
+        row = self._line_row(page)
+        self.assertRegex(row, r'o_vmi_ordered"[^>]*>\s*80\s*<')
+        self.assertRegex(row, r'o_vmi_warn_above "')
+        self.assertRegex(row, r"o_vmi_amount.*?1,000\.00")
+
+    def test_proposal_and_statement_chatter(self):
+        """The supplier discusses a proposal (with purchase's access token,
+        as on the page) and a statement from their portal pages; another
+        supplier cannot post on them."""
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        page = self._get(f"/my/vmi/proposal/{self.order.id}")
+        token = re.search(r'data-token="([^"]+)"', page.text).group(1)
+        post = {
+            "thread_model": "purchase.order",
+            "thread_id": self.order.id,
+            "post_data": {"body": "Can you take 60 instead?", "message_type": "comment"},
+            "token": token,
+        }
+        self.make_jsonrpc_request("/mail/message/post", post)
+        message = self.order.message_ids[0]
+        self.assertIn("take 60", str(message.body))
+        self.assertEqual(message.author_id, self.portal_user.partner_id)
+        statement = self._make_statement()
+        page = self._get(f"/my/vmi/statement/{statement.id}")
+        self.assertIn('id="discussion"', page.text)
+        statement_post = {
+            "thread_model": "vmi.settlement",
+            "thread_id": statement.id,
+            "post_data": {"body": "Line 2 counts 80 for us", "message_type": "comment"},
+        }
+        self.make_jsonrpc_request("/mail/message/post", statement_post)
+        self.assertIn("counts 80", str(statement.message_ids[0].body))
+        self.authenticate("vmi_portal_b", "vmi_portal_b")
+        counts = len(self.order.message_ids), len(statement.message_ids)
+        for data in ({**post, "token": None}, statement_post):
+            with self.assertRaises(JsonRpcException), mute_logger("odoo.http"):
+                self.make_jsonrpc_request("/mail/message/post", data)
+        self.assertEqual((len(self.order.message_ids), len(statement.message_ids)), counts)
+
+    def test_agreement_columns_add_up_to_the_average(self):
+        """The three consumption columns are the periods of the monthly
+        average: 7 + 11 + 12 = 30, an average of 10."""
+        self._receive(100)
+        windows = rules.consumption_windows(fields.Date.today(), 3)
+        for qty, (first, _last) in zip((7, 11, 12), windows, strict=True):
+            self._consume(qty)
+            record = self.env["vmi.consumption"].search([], order="id desc", limit=1)
+            record.sudo().date = datetime.combine(first, time(0, 0, 1))
+        self.authenticate("vmi_portal_a", "vmi_portal_a")
+        page = self._get(f"/my/vmi/agreement/{self.agreement.id}")
+        row = re.search(r'<tr class="o_vmi_line" data-product="6205".*?</tr>', page.text, re.DOTALL).group(0)
+        self.assertEqual(re.findall(r'o_vmi_month">\s*([\d.,]+)\s*<', row), ["7", "11", "12"])
+        self.assertRegex(row, r'o_vmi_avg">\s*10\s*<')
+        first, last = windows[0]
+        self.assertIn(f"{first.day} – ", page.text.replace("\u2009", " "))
+        self.assertNotIn("d-none d-sm-table-cell", row, "a phone keeps every figure")
 
     def test_agreement_page_query_count_does_not_grow_with_lines(self):
         """The page reads all lines' figures in batches: ten more products

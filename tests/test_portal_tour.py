@@ -60,11 +60,62 @@ class TestPortalTours(VmiPortalCommon):
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestPortalToursMobile(VmiPortalCommon):
-    """The agreement page on a phone screen."""
+    """The supplier's pages on a phone (390 x 844): every figure stays, the
+    tables scroll sideways with the product column held, headers on one line."""
 
-    browser_size = "375x667"
+    browser_size = "390x844"
+    touch_enabled = True
+
+    def _tour(self, url, tour):
+        self.start_tour(url, tour, login="vmi_portal_a")
+
+    def test_agreement_page_on_phone(self):
+        self._tour(f"/my/vmi/agreement/{self.agreement.id}", "stock_vmi_portal_agreement_mobile")
+
+    def test_proposal_page_on_phone(self):
+        self._tour(f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_proposal_mobile")
+        self.assertEqual(self.order.vmi_state, "to_confirm", "typing changes nothing until submitted")
+
+    def test_statement_page_on_phone(self):
+        statement = self._make_statement()
+        self._tour(f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_mobile")
+
+
+class ChineseSupplierMixin:
+    """The supplier's portal user reads Chinese (the module's zh_CN terms,
+    loaded as a language install does)."""
+
+    def setUp(self):
+        super().setUp()
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"], overwrite=True)
+        self.portal_user.lang = "zh_CN"
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestPortalToursChinese(ChineseSupplierMixin, VmiPortalCommon):
+    def test_agreement_page(self):
+        self.start_tour(
+            f"/my/vmi/agreement/{self.agreement.id}", "stock_vmi_portal_agreement_zh", login="vmi_portal_a"
+        )
+
+    def test_proposal_page(self):
+        self.start_tour(
+            f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_proposal_zh", login="vmi_portal_a"
+        )
+
+
+@tagged("post_install", "-at_install", "is_tour")
+class TestPortalToursChineseMobile(ChineseSupplierMixin, VmiPortalCommon):
+    browser_size = "390x844"
     touch_enabled = True
 
     def test_agreement_page_on_phone(self):
-        url = f"/my/vmi/agreement/{self.agreement.id}"
-        self.start_tour(url, "stock_vmi_portal_agreement_mobile", login="vmi_portal_a")
+        self.start_tour(
+            f"/my/vmi/agreement/{self.agreement.id}", "stock_vmi_portal_agreement_zh", login="vmi_portal_a"
+        )
+
+    def test_proposal_page_on_phone(self):
+        self.start_tour(
+            f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_proposal_zh", login="vmi_portal_a"
+        )

@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, timedelta
 
 from odoo.tests import BaseCase, tagged
 
@@ -94,11 +94,29 @@ class TestRules(BaseCase):
         self.assertEqual(rules.monthly_average(240, 3), 80)
         self.assertEqual(rules.consumption_window_start(date(2026, 11, 24), 3), date(2026, 8, 25))
 
-    def test_recent_month_starts(self):
-        """The agreement page's month columns: the current month (to date)
-        and the ones before it, oldest first, across a year end."""
+    def test_consumption_windows(self):
+        """The agreement page's three columns are the three periods of the
+        3-month average: they follow each other without gap or overlap and
+        start where the average's window starts."""
+        today = date(2026, 12, 2)
+        windows = rules.consumption_windows(today, 3)
+        self.assertEqual(windows[0][0], rules.consumption_window_start(today, 3))
+        self.assertEqual(windows[-1][1], today)
+        for (_first, last), (first, _last) in zip(windows, windows[1:], strict=False):
+            self.assertEqual(first, last + timedelta(days=1))
+        # Month ends: 31 March, one month back is 28 February.
         self.assertEqual(
-            rules.recent_month_starts(date(2026, 1, 15), 3),
-            [date(2025, 11, 1), date(2025, 12, 1), date(2026, 1, 1)],
+            rules.consumption_windows(date(2026, 3, 31), 2),
+            [(date(2026, 2, 1), date(2026, 2, 28)), (date(2026, 3, 1), date(2026, 3, 31))],
         )
-        self.assertEqual(rules.recent_month_starts(date(2026, 3, 31), 1), [date(2026, 3, 1)])
+
+    def test_level_warning(self):
+        """SPEC's numbers: 25 on hand + 70 adjusted passes the maximum of 80."""
+        self.assertEqual(rules.level_warning(25, 0, 70, 50, 80), rules.STATUS_ABOVE)
+        self.assertIsNone(rules.level_warning(25, 0, 55, 50, 80))
+        self.assertEqual(rules.level_warning(25, 10, 10, 50, 80), rules.STATUS_BELOW)
+
+    def test_reorder_reason(self):
+        self.assertEqual(rules.reorder_reason(45, 0, 50, 100, 1, 55), (rules.REASON_BELOW, 45, 55))
+        self.assertEqual(rules.reorder_reason(45, 0, 50, 100, 10, 50)[0], rules.REASON_PACK_DOWN)
+        self.assertEqual(rules.reorder_reason(45, 0, 50, 100, 60, 60)[0], rules.REASON_PACK_UP)

@@ -39,19 +39,6 @@ tours.add("stock_vmi_portal_agreement", {
     ],
 });
 
-tours.add("stock_vmi_portal_agreement_mobile", {
-    steps: () => [
-        {
-            content: "6205: 45 on hand",
-            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_on_hand:contains(45)",
-        },
-        {
-            content: "6205: below the reorder point",
-            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_status[data-status='below']",
-        },
-    ],
-});
-
 tours.add("stock_vmi_portal_confirm", {
     steps: () => [
         {
@@ -114,6 +101,10 @@ tours.add("stock_vmi_portal_adjust_beyond", {
             run: "edit 80",
         },
         {
+            content: "While typing: 45 + 80 passes the maximum of 100",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'][data-warning='above'] .o_vmi_warn_above:not(.d-none)",
+        },
+        {
             content: "Submit the adjustment",
             trigger: "button.o_vmi_adjust",
             run: "click",
@@ -125,6 +116,18 @@ tours.add("stock_vmi_portal_adjust_beyond", {
         {
             content: "Waits for the buyer",
             trigger: ".o_vmi_proposal_state[data-state='to_approve']",
+        },
+        {
+            content: "The page says the quantity is not ordered yet",
+            trigger: ".o_vmi_waiting_buyer",
+        },
+        {
+            content: "80 is the supplier's quantity, still flagged above the maximum",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] .o_vmi_ordered:contains(80)",
+        },
+        {
+            content: "The warning stays on the page",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] .o_vmi_warn_above:not(.d-none)",
         },
     ],
 });
@@ -231,6 +234,172 @@ tours.add("stock_vmi_portal_statement_dispute", {
         {
             content: "The reason is shown",
             trigger: ".o_vmi_dispute_reason:contains(80 consumed)",
+        },
+    ],
+});
+
+// One line of the agreement page's header: the header row is a single line
+// of text (no header broken a word or a character per line).
+function assertOneLineHeaders(selector) {
+    for (const th of document.querySelectorAll(selector)) {
+        const style = getComputedStyle(th);
+        const lineHeight = parseFloat(style.lineHeight) || parseFloat(style.fontSize) * 1.5;
+        const content = th.clientHeight - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+        if (th.textContent.trim() && content > lineHeight * 1.5) {
+            throw new Error(`header "${th.textContent.trim()}" wraps (${content}px for a ${lineHeight}px line)`);
+        }
+    }
+}
+
+// The figures are in the table, reachable by scrolling it sideways, and the
+// product column stays in view while scrolling.
+function scrollTableRight(selector) {
+    const scroller = document.querySelector(selector).closest(".o_vmi_scroll");
+    if (scroller.scrollWidth <= scroller.clientWidth) {
+        return;
+    }
+    scroller.scrollLeft = scroller.scrollWidth;
+    const sticky = scroller.querySelector("tbody .o_vmi_sticky");
+    const left = sticky.getBoundingClientRect().left - scroller.getBoundingClientRect().left;
+    if (Math.abs(left) > 2) {
+        throw new Error(`the product column scrolled away (${left}px)`);
+    }
+}
+
+tours.add("stock_vmi_portal_agreement_mobile", {
+    steps: () => [
+        {
+            content: "6205: 45 on hand",
+            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_on_hand:contains(45)",
+        },
+        {
+            content: "6205: below the reorder point",
+            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_status[data-status='below']",
+        },
+        {
+            content: "The phone keeps the reorder point, the maximum, incoming and the months",
+            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_reorder_point:contains(50)",
+            run() {
+                const row = document.querySelector("tr.o_vmi_line[data-product='6205']");
+                for (const css of [".o_vmi_max", ".o_vmi_incoming", ".o_vmi_month", ".o_vmi_avg"]) {
+                    const cell = row.querySelector(css);
+                    if (!cell || getComputedStyle(cell).display === "none") {
+                        throw new Error(`${css} is hidden on a phone`);
+                    }
+                }
+                assertOneLineHeaders(".o_vmi_lines thead th");
+                scrollTableRight(".o_vmi_lines");
+            },
+        },
+    ],
+});
+
+tours.add("stock_vmi_portal_proposal_mobile", {
+    steps: () => [
+        {
+            content: "6205: 45 on hand at the review, reorder point 50, maximum 100",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] .o_vmi_max:contains(100)",
+            run() {
+                assertOneLineHeaders(".o_vmi_proposal_lines thead th");
+                scrollTableRight(".o_vmi_proposal_lines");
+            },
+        },
+        {
+            content: "Why 55",
+            trigger: ".o_vmi_reason:contains(55)",
+        },
+        {
+            content: "The total",
+            trigger: ".o_vmi_total:contains(687.50)",
+        },
+        {
+            content: "Type 2: 45 + 2 stays short of the reorder point",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] input[name^='qty_']",
+            run: "edit 2",
+        },
+        {
+            content: "Short of the reorder point",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] .o_vmi_warn_below:not(.d-none)",
+        },
+        {
+            content: "Back to 55: no warning",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] input[name^='qty_']",
+            run: "edit 55",
+        },
+        {
+            content: "No warning",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'][data-warning='']",
+        },
+        {
+            content: "The discussion is on the page",
+            trigger: "#discussion",
+        },
+    ],
+});
+
+tours.add("stock_vmi_portal_statement_mobile", {
+    steps: () => [
+        {
+            content: "85 consumed",
+            trigger: "tr.o_vmi_statement_line[data-product='6205'] .o_vmi_consumed:contains(85)",
+        },
+        {
+            content: "Approve is within reach",
+            trigger: "button.o_vmi_approve",
+        },
+        {
+            content: "The discussion is on the page",
+            trigger: "#discussion",
+        },
+    ],
+});
+
+tours.add("stock_vmi_portal_agreement_zh", {
+    steps: () => [
+        {
+            content: "The page is in Chinese",
+            trigger: "h4:contains(库存与消耗)",
+        },
+        {
+            content: "6205: below the reorder point, in Chinese",
+            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_status:contains(低于补货线)",
+        },
+        {
+            content: "Chinese headers stay on one line",
+            trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_reorder_point:contains(50)",
+            run() {
+                assertOneLineHeaders(".o_vmi_lines thead th");
+                scrollTableRight(".o_vmi_lines");
+            },
+        },
+    ],
+});
+
+tours.add("stock_vmi_portal_proposal_zh", {
+    steps: () => [
+        {
+            content: "The reason is in Chinese",
+            trigger: ".o_vmi_reason:contains(低于补货线)",
+        },
+        {
+            content: "Chinese headers stay on one line",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] .o_vmi_max:contains(100)",
+            run() {
+                assertOneLineHeaders(".o_vmi_proposal_lines thead th");
+            },
+        },
+        {
+            content: "Type 80: the warning, in Chinese",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] input[name^='qty_']",
+            run: "edit 80",
+        },
+        {
+            content: "Passes the maximum",
+            trigger: "tr.o_vmi_proposal_line[data-product='6205'] .o_vmi_warn_above:not(.d-none):contains(超过最高库存)",
+        },
+        {
+            content: "Confirm, in Chinese",
+            trigger: "button.o_vmi_confirm:contains(按建议确认)",
         },
     ],
 });

@@ -245,3 +245,52 @@ class TestBackofficeViews(VmiCommon):
         self.assertIn("stock_status", self._fields(arch["pivot"]))
         self._assert_stored_measures("vmi.agreement.line", arch["graph"])
         self.assertIn("stock_status", self._fields(arch["graph"]))
+
+    def _settlement(self, date_to, **vals):
+        return self.env["vmi.settlement"].create(
+            {
+                "agreement_id": self.agreement.id,
+                "date_from": date_to - relativedelta(months=1),
+                "date_to": date_to,
+                **vals,
+            }
+        )
+
+    def test_settlement_views(self):
+        """Settlements: kanban, calendar on the cut-off, pivot, graph and
+        activities; the filters Draft, Cut-off This Month and Cut-off Last
+        Month find the right settlements (also on the 31st, when last month
+        is shorter); group-bys by supplier, agreement and status."""
+        action, arch = self._views("stock_vmi.action_vmi_settlement")
+        self._assert_views(action, ["list", "kanban", "form", "calendar", "pivot", "graph", "activity"])
+        self.assertEqual(arch["calendar"].get("date_start"), "date_to")
+        self.assertLessEqual(
+            {"partner_id", "agreement_id", "state", "amount_untaxed"}, self._fields(arch["kanban"])
+        )
+        self.assertEqual(self._assert_stored_measures("vmi.settlement", arch["pivot"]), ["amount_untaxed"])
+        self.assertEqual(self._assert_stored_measures("vmi.settlement", arch["graph"]), ["amount_untaxed"])
+        self.assertIn("name", self._fields(arch["activity"]))
+        search = arch["search"]
+        self.assertEqual(self._group_by(search, "group_partner"), "partner_id")
+        self.assertEqual(self._group_by(search, "group_agreement"), "agreement_id")
+        self.assertEqual(self._group_by(search, "group_state"), "state")
+
+        january = self._settlement(date(2026, 1, 25))
+        february = self._settlement(date(2026, 2, 28))
+        march = self._settlement(date(2026, 3, 1), state="billed")
+        april = self._settlement(date(2026, 4, 1))
+        Settlement = self.env["vmi.settlement"].with_user(self.buyer)
+
+        def found(name):
+            return Settlement.search(
+                [("agreement_id", "=", self.agreement.id), *self._filter_domain(search, name)]
+            )
+
+        self.assertEqual(found("draft"), january | february | april)
+        for now in ("2026-03-15 10:00:00", "2026-03-31 10:00:00"):
+            with self.subTest(now=now), freeze_time(now):
+                self.assertEqual(found("date_to_this_month"), march)
+                self.assertEqual(found("date_to_last_month"), february)
+        with freeze_time("2026-01-31 10:00:00"):
+            self.assertEqual(found("date_to_this_month"), january)
+            self.assertFalse(found("date_to_last_month"))

@@ -294,3 +294,19 @@ class TestBackofficeViews(VmiCommon):
         with freeze_time("2026-01-31 10:00:00"):
             self.assertEqual(found("date_to_this_month"), january)
             self.assertFalse(found("date_to_last_month"))
+
+    def test_proposals_views(self):
+        """Replenishment Proposals: their own kanban, calendar on the planned
+        delivery, pivot and graph by VMI status, and activities, not Odoo's
+        purchase views (which show the RFQ status)."""
+        action, arch = self._views("stock_vmi.action_vmi_proposals")
+        # The form is Odoo's purchase form, with the VMI additions (purchase_order_form_vmi).
+        self._assert_views(action, ["list", "kanban", "calendar", "pivot", "graph", "activity"])
+        for mode in ("kanban", "calendar", "pivot", "graph", "activity"):
+            with self.subTest(mode=mode):
+                self.assertIn("vmi_state", self._fields(arch[mode]))
+                self.assertNotIn("state", self._fields(arch[mode]), "Odoo's RFQ status is not shown")
+        self.assertEqual(arch["calendar"].get("date_start"), "date_planned")
+        self._assert_stored_measures("purchase.order", arch["pivot"])
+        self.assertEqual([n.get("name") for n in arch["pivot"].xpath("//field[@type='col']")], ["vmi_state"])
+        self.assertIn("vmi_state", [n.get("name") for n in arch["graph"].xpath("//field[not(@type)]")])

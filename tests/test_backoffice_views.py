@@ -310,3 +310,8 @@ class TestBackofficeViews(VmiCommon):
         self._assert_stored_measures("purchase.order", arch["pivot"])
         self.assertEqual([n.get("name") for n in arch["pivot"].xpath("//field[@type='col']")], ["vmi_state"])
         self.assertIn("vmi_state", [n.get("name") for n in arch["graph"].xpath("//field[not(@type)]")])
+
+    def test_consumption_group_by_supplier(self):
+        """Consumption groups by supplier too."""
+        _action, arch = self._views("stock_vmi.action_vmi_consumption")
+        self.assertEqual(self._group_by(arch["search"], "group_partner"), "partner_id")

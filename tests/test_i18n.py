@@ -128,3 +128,25 @@ class TestTranslations(VmiCommon):
         )
         self.assertEqual(order.vmi_state, "to_confirm")
         self.assertEqual(line.product_qty, 55)
+
+    def test_backoffice_view_labels(self):
+        """The back office's new views speak Chinese once the module's terms
+        are loaded: the filters of the agreements and settlements, and the
+        proposals' kanban."""
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"])
+
+        def arch(xmlid, view_type):
+            view = self.env.ref(xmlid)
+            model = self._as(self.env[view.model], self.buyer)
+            return model.get_views([(view.id, view_type)])["views"][view_type]["arch"]
+
+        search = arch("stock_vmi.vmi_agreement_view_search", "search")
+        self.assertIn('string="待检查"', search)
+        self.assertIn('string="即将到期"', search)
+        self.assertNotIn("To Review", search)
+        search = arch("stock_vmi.vmi_settlement_view_search", "search")
+        self.assertIn('string="截止日期为上月"', search)
+        self.assertNotIn("Cut-off Last Month", search)
+        kanban = arch("stock_vmi.purchase_order_view_kanban_vmi", "kanban")
+        self.assertIn("计划交货", kanban)
+        self.assertNotIn("Planned Delivery", kanban)

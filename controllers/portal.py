@@ -317,13 +317,12 @@ class VmiPortal(CustomerPortal):
         }
 
     def _vmi_window_label(self, first, last):
-        """"3 Sep – 2 Oct" in the reader's language (CLDR's month-day
-        skeleton: "9月3日" in Chinese)."""
+        """The period ``first``-``last`` in the reader's language, with
+        CLDR's month-day skeleton: "Sep 3 – Oct 2", "9月3日 – 10月2日"."""
         locale = babel_locale_parse(request.env.lang or "en_US")
-        return "%s – %s" % (
-            babel_dates.format_skeleton("MMMd", first, locale=locale),
-            babel_dates.format_skeleton("MMMd", last, locale=locale),
-        )
+        start = babel_dates.format_skeleton("MMMd", first, locale=locale)
+        end = babel_dates.format_skeleton("MMMd", last, locale=locale)
+        return f"{start} – {end}"
 
     # ------------------------------------------------------------------
     # Proposals

@@ -41,13 +41,16 @@ class TestProposalFigures(VmiCommon):
         # The stock moves on; the proposal still explains itself with the review's figures.
         self._receive(10)
         row = self._row(order)
-        self.assertEqual((row["on_hand"], row["incoming"], row["reorder_point"], row["max_qty"]), (45, 0, 50, 100))
+        self.assertEqual(
+            (row["on_hand"], row["incoming"], row["reorder_point"], row["max_qty"]), (45, 0, 50, 100)
+        )
         self.assertEqual((row["proposed"], row["quantity"], row["price_unit"]), (55, 55, 12.5))
         self.assertEqual(row["subtotal"], 687.5)
         self.assertIsNone(row["warning"], "45 + 55 = 100: at the maximum")
         self.assertEqual(
             row["reason"],
-            "On hand 45 + incoming 0 = 45, below the reorder point of 50: 55 fills it up to the maximum of 100.",
+            "On hand 45 + incoming 0 = 45, below the reorder point of 50: "
+            "55 fills it up to the maximum of 100.",
         )
         figures = order._vmi_proposal_figures()
         self.assertEqual(figures["amount_untaxed"], 687.5)
@@ -99,9 +102,8 @@ class TestProposalFigures(VmiCommon):
             self._consume(qty)
             consumptions |= self.env["vmi.consumption"].search([], order="id desc", limit=1)
         # One in each window (first days included), one before the first.
-        for record, day in zip(
-            consumptions, [windows[0][0], windows[1][0], windows[2][1], windows[0][0] - timedelta(days=1)], strict=True
-        ):
+        days = [windows[0][0], windows[1][0], windows[2][1], windows[0][0] - timedelta(days=1)]
+        for record, day in zip(consumptions, days, strict=True):
             record.sudo().date = datetime.combine(day, time(0, 0, 1))
         line = self.agreement.line_ids
         line.invalidate_recordset()

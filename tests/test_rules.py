@@ -1,5 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import itertools
 from datetime import date, timedelta
 
 from odoo.tests import BaseCase, tagged
@@ -102,7 +103,7 @@ class TestRules(BaseCase):
         windows = rules.consumption_windows(today, 3)
         self.assertEqual(windows[0][0], rules.consumption_window_start(today, 3))
         self.assertEqual(windows[-1][1], today)
-        for (_first, last), (first, _last) in zip(windows, windows[1:], strict=False):
+        for (_first, last), (first, _last) in itertools.pairwise(windows):
             self.assertEqual(first, last + timedelta(days=1))
         # Month ends: 31 March, one month back is 28 February.
         self.assertEqual(

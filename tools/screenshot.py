@@ -107,6 +107,9 @@ def main():
     parser.add_argument("--out", required=True)
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--lang", default=None, help="e.g. zh_CN: the page in that language")
+    parser.add_argument(
+        "--settle", type=float, default=2, help="seconds to wait after load (widgets, the web client)"
+    )
     args = parser.parse_args()
 
     session_id = login(args.url, args.db, args.login, args.password)
@@ -129,7 +132,7 @@ def main():
         chrome.call("Page.enable")
         chrome.call("Page.navigate", url=args.url + args.path)
         chrome.wait_event("Page.loadEventFired")
-        time.sleep(2)  # portal widgets (chatter) render after load
+        time.sleep(args.settle)  # portal widgets (chatter), the web client render after load
         metrics = chrome.call("Page.getLayoutMetrics")
         height = int(metrics["cssContentSize"]["height"])
         chrome.call(

@@ -1,17 +1,22 @@
 #!/usr/bin/env bash
-# Screenshots of the supplier's portal for the README, from the demo database.
+# Screenshots for the README, from the demo database.
 #
 #   tools/screenshot.sh [DB]      (default DB: stock_vmi_demo, set up if missing)
 #
-# Starts Odoo on 127.0.0.1:$STOCK_VMI_SHOT_PORT (default 8079), logs in as the
-# demo supplier's portal user (vmi_supplier) and writes docs/portal_agreement.png
-# (desktop) and docs/portal_agreement_mobile.png (phone width).
+# Starts Odoo on 127.0.0.1:$STOCK_VMI_SHOT_PORT (default 8079) and writes to docs/:
+# as the demo supplier's portal user (vmi_supplier), its agreement page
+# (portal_agreement.png, desktop; portal_agreement_mobile.png, 390 px wide;
+# portal_agreement_zh_mobile.png, the same in Simplified Chinese) and its latest
+# proposal (portal_proposal.png, portal_proposal_mobile.png); as the demo buyer
+# (vmi_buyer), the VMI overview of what needs attention today
+# (backoffice_overview.png).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB=${1:-stock_vmi_demo}
 PORT=${STOCK_VMI_SHOT_PORT:-8079}
 
 bash "$REPO_DIR/tools/run.sh" "$DB" --no-start
+odoo_bin -d "$DB" --load-language=zh_CN --stop-after-init --log-level=warn
 odoo_bin -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port=$((PORT + 1)) \
   --log-level=warn --max-cron-threads=0 &
 SERVER=$!
@@ -22,9 +27,20 @@ for _ in $(seq 1 120); do
 done
 AGREEMENT=$(psql -d "$DB" -tAc "SELECT id FROM vmi_agreement WHERE state = 'active' ORDER BY id LIMIT 1")
 [ -n "$AGREEMENT" ] || die "no active agreement in $DB"
+PROPOSAL=$(psql -d "$DB" -tAc "SELECT id FROM purchase_order WHERE vmi_agreement_id = $AGREEMENT ORDER BY (vmi_state = 'to_confirm') DESC, id DESC LIMIT 1")
 mkdir -p "$REPO_DIR/docs"
-for spec in "1280 portal_agreement.png" "390 portal_agreement_mobile.png"; do
-  set -- $spec
+shot() {  # WIDTH FILE PATH [screenshot.py options...]
+  local width=$1 file=$2 path=$3
+  shift 3
   "$PY" "$REPO_DIR/tools/screenshot.py" --url "http://127.0.0.1:$PORT" --db "$DB" \
-    --path "/my/vmi/agreement/$AGREEMENT" --width "$1" --out "$REPO_DIR/docs/$2"
-done
+    --path "$path" --width "$width" --out "$REPO_DIR/docs/$file" "$@"
+}
+shot 1280 portal_agreement.png "/my/vmi/agreement/$AGREEMENT"
+shot 390 portal_agreement_mobile.png "/my/vmi/agreement/$AGREEMENT"
+shot 390 portal_agreement_zh_mobile.png "/zh_CN/my/vmi/agreement/$AGREEMENT" --lang zh_CN
+if [ -n "$PROPOSAL" ]; then
+  shot 1280 portal_proposal.png "/my/vmi/proposal/$PROPOSAL"
+  shot 390 portal_proposal_mobile.png "/my/vmi/proposal/$PROPOSAL"
+fi
+shot 1280 backoffice_overview.png "/odoo/action-stock_vmi.action_vmi_overview" \
+  --login vmi_buyer --password vmi_buyer --settle 4

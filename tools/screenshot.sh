@@ -17,7 +17,10 @@ PORT=${STOCK_VMI_SHOT_PORT:-8079}
 
 bash "$REPO_DIR/tools/run.sh" "$DB" --no-start
 odoo_bin -d "$DB" --load-language=zh_CN --stop-after-init --log-level=warn
-odoo_bin -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port=$((PORT + 1)) \
+# Odoo itself in the background (not through the odoo_bin function, whose
+# subshell would be what the trap kills, leaving the server running).
+"$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" --db_user="$PGUSER" -d "$DB" \
+  --http-interface=127.0.0.1 --http-port="$PORT" --gevent-port=$((PORT + 1)) \
   --log-level=warn --max-cron-threads=0 &
 SERVER=$!
 trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true' EXIT
@@ -27,7 +30,10 @@ for _ in $(seq 1 120); do
 done
 AGREEMENT=$(psql -d "$DB" -tAc "SELECT id FROM vmi_agreement WHERE state = 'active' ORDER BY id LIMIT 1")
 [ -n "$AGREEMENT" ] || die "no active agreement in $DB"
-PROPOSAL=$(psql -d "$DB" -tAc "SELECT id FROM purchase_order WHERE vmi_agreement_id = $AGREEMENT ORDER BY (vmi_state = 'to_confirm') DESC, id DESC LIMIT 1")
+proposal_id() {
+  psql -d "$DB" -tAc "SELECT id FROM purchase_order WHERE vmi_agreement_id = $AGREEMENT
+                      ORDER BY (vmi_state = 'to_confirm') DESC, id DESC LIMIT 1"
+}
 mkdir -p "$REPO_DIR/docs"
 shot() {  # WIDTH FILE PATH [screenshot.py options...]
   local width=$1 file=$2 path=$3
@@ -35,6 +41,17 @@ shot() {  # WIDTH FILE PATH [screenshot.py options...]
   "$PY" "$REPO_DIR/tools/screenshot.py" --url "http://127.0.0.1:$PORT" --db "$DB" \
     --path "$path" --width "$width" --out "$REPO_DIR/docs/$file" "$@"
 }
+# The buyer's overview first: before a review, it shows what needs attention.
+shot 1280 backoffice_overview.png "/odoo/action-stock_vmi.action_vmi_overview" \
+  --login vmi_buyer --password vmi_buyer --settle 4
+PROPOSAL=$(proposal_id)
+if [ -z "$PROPOSAL" ]; then
+  # No proposal yet: the buyer's Review Now (SPEC step 3: 45 < 50, 55 proposed).
+  echo "env['vmi.agreement'].browse($AGREEMENT).with_user(env.ref('stock_vmi.user_vmi_buyer', False) or env.user).action_review_now(); env.cr.commit()" \
+    | "$PY" "$ODOO_SRC/odoo-bin" shell --addons-path="$(addons_path)" --db_user="$PGUSER" -d "$DB" \
+      --no-http --log-level=warn >/dev/null
+  PROPOSAL=$(proposal_id)
+fi
 shot 1280 portal_agreement.png "/my/vmi/agreement/$AGREEMENT"
 shot 390 portal_agreement_mobile.png "/my/vmi/agreement/$AGREEMENT"
 shot 390 portal_agreement_zh_mobile.png "/zh_CN/my/vmi/agreement/$AGREEMENT" --lang zh_CN
@@ -42,5 +59,3 @@ if [ -n "$PROPOSAL" ]; then
   shot 1280 portal_proposal.png "/my/vmi/proposal/$PROPOSAL"
   shot 390 portal_proposal_mobile.png "/my/vmi/proposal/$PROPOSAL"
 fi
-shot 1280 backoffice_overview.png "/odoo/action-stock_vmi.action_vmi_overview" \
-  --login vmi_buyer --password vmi_buyer --settle 4

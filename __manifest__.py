@@ -15,6 +15,7 @@
         "purchase_stock",
         "stock_account",
         "portal",
+        "queue_job",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "openpyxl"],
@@ -26,6 +27,7 @@
         "data/mail_template_data.xml",
         "data/mail_template_reminder_data.xml",
         "data/ir_cron_data.xml",
+        "data/queue_job_data.xml",
         "wizards/vmi_settlement_wizard_views.xml",
         "wizards/vmi_proposal_decline_wizard_views.xml",
         "wizards/vmi_settlement_resolve_wizard_views.xml",

@@ -2,13 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 import logging
 from collections import defaultdict
-from datetime import timedelta
 
 from odoo import Command, _, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL, float_is_zero
+from odoo.tools import SQL
 
-from ..logic import rules
 from .locking import lock_rows, lock_rows_or_raise
 
 _logger = logging.getLogger(__name__)
@@ -519,68 +517,8 @@ class VmiAgreement(models.Model):
         )
 
     # ------------------------------------------------------------------
-    # Reorder check (SPEC step 3)
+    # Validity and locks (used by the review and the settlement)
     # ------------------------------------------------------------------
-    def action_review_now(self):
-        """Button: run the reorder check for these agreements now (VMI users)."""
-        if not self.env.user.has_group("stock_vmi.group_vmi_user"):
-            raise AccessError(_("Only VMI users can run the reorder check."))
-        self.check_access("read")
-        if any(a.state != "active" for a in self):
-            raise UserError(_("Only active agreements can be reviewed."))
-        # A double click, or the cron reviewing the same agreement right now:
-        # the second one is refused at once instead of proposing twice.
-        lock_rows_or_raise(self, _("This agreement is being reviewed right now; try again in a moment."))
-        orders = self._run_review()
-        if len(orders) == 1:
-            return {
-                "type": "ir.actions.act_window",
-                "res_model": "purchase.order",
-                "res_id": orders.id,
-                "view_mode": "form",
-            }
-        if not orders:
-            return {
-                "type": "ir.actions.client",
-                "tag": "display_notification",
-                "params": {
-                    "type": "info",
-                    "message": _("No product is below its reorder point: nothing to propose."),
-                    "next": {"type": "ir.actions.act_window_close"},
-                },
-            }
-        return self.action_view_purchases()
-
-    @api.model
-    def _cron_review(self, batch_size=200):
-        """Scheduled reorder check: every active agreement whose review is due.
-
-        Works in chunks of ``batch_size`` agreements, committing after each
-        chunk when run by the cron, so that a large company does not hold one
-        long transaction. Agreements already locked by another worker are left
-        to it (``locking.lock_rows``): two cron workers never propose twice.
-
-        The proposals are flagged for the supplier's e-mail rather than sent
-        here: rendering and posting one e-mail per RFQ was more than half of
-        the review's time, inside its transaction. The sender
-        (``_cron_vmi_notify``) is triggered at the end and sends them in
-        chunks of its own.
-        """
-        today = fields.Date.context_today(self)
-        domain = [("next_review_date", "<=", today), *self._in_force_domain(today)]
-        agreements = self.search(domain, order="next_review_date, id")
-        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
-        proposed = False
-        for start in range(0, len(agreements), batch_size):
-            chunk = lock_rows(agreements[start : start + batch_size])
-            if chunk:
-                proposed |= bool(chunk._run_review(notify="later"))
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        if proposed:
-            self._vmi_trigger_notify()
-        return True
-
     @api.model
     def _in_force_domain(self, day):
         """Agreements in force on ``day``: active and within their validity
@@ -610,298 +548,18 @@ class VmiAgreement(models.Model):
             self, _("A settlement of these VMI agreements is already running; try again in a moment.")
         )
 
-    def _run_review(self, notify="now"):
-        """Reorder check of ``self``: one proposal (RFQ) per agreement with all
-        its due lines. Returns the purchase orders created.
-
-        ``notify="now"`` (Review Now, direct calls) e-mails each proposal to
-        its supplier at once; ``"later"`` (the cron) only flags them
-        (``vmi_to_notify``) for ``_cron_vmi_notify``.
-
-        The proposals are created without mail.thread's "Purchase Order
-        created" log line (``mail_create_nolog``): the supplier's e-mail
-        posted on the RFQ says as much, and purchase creates orders one by
-        one, so each log line is a message of its own. Followers and field
-        tracking are unchanged (``tracking_disable`` would also drop the
-        followers; ``mail_notrack`` skips nothing here: purchase has no
-        tracking template)."""
-        today = fields.Date.context_today(self)
-        self = self.filtered(lambda a: a._is_in_force(today))  # noqa: PLW0642
-        if not self:
-            return self.env["purchase.order"]
-        lines = self.line_ids
-        stock = lines._get_quantities()
-        quantities = lines._compute_proposal_quantities(stock)
-        order_vals = []
-        for agreement in self:
-            due = [
-                (line, quantities[line.id]) for line in agreement.line_ids if quantities.get(line.id, 0.0) > 0
-            ]
-            if due:
-                vals = agreement._prepare_purchase_order(due)
-                self.env["purchase.order"]._vmi_add_review_figures(vals, lines, stock)
-                order_vals.append(vals)
-        if notify == "later":
-            for vals in order_vals:
-                vals["vmi_to_notify"] = True
-        Order = self.env["purchase.order"]
-        orders = (
-            Order.with_context(mail_create_nolog=True).create(order_vals).with_env(self.env)
-            if order_vals
-            else Order
-        )
-        # The review's bookkeeping is written as superuser: VMI users run
-        # reviews but may not edit agreements. One write per review interval.
-        now = fields.Datetime.now()
-        by_interval = defaultdict(list)
-        for agreement in self:
-            by_interval[agreement.review_interval_days].append(agreement.id)
-        for interval, agreement_ids in by_interval.items():
-            self.browse(agreement_ids).sudo().write(
-                {"last_review_date": now, "next_review_date": rules.next_review_date(today, interval, today)}
-            )
-        if orders and notify == "now":
-            orders._vmi_notify_new_proposal()
-        return orders
-
-    def _prepare_purchase_order(self, due_lines):
-        """Extension point: values of the proposal (RFQ) for ``due_lines``, a
-        list of ``(agreement line, quantity in line UoM)``."""
-        self.ensure_one()
-        picking_type = self.warehouse_id.in_type_id
-        partner = self.partner_id
-        fpos = self.env["account.fiscal.position"].with_company(self.company_id)._get_fiscal_position(partner)
-        date_planned = fields.Datetime.now() + timedelta(days=max(self.review_interval_days, 1))
-        return {
-            "partner_id": partner.id,
-            "company_id": self.company_id.id,
-            "currency_id": self.currency_id.id,
-            "user_id": self.user_id.id,
-            "picking_type_id": picking_type.id,
-            "fiscal_position_id": fpos.id,
-            "origin": self.name,
-            "vmi_agreement_id": self.id,
-            "vmi_state": "to_confirm",
-            "date_planned": date_planned,
-            "order_line": [
-                fields.Command.create(self._prepare_purchase_order_line(line, qty, fpos, date_planned))
-                for line, qty in due_lines
-            ],
-        }
-
-    def _prepare_purchase_order_line(self, agreement_line, quantity, fpos, date_planned):
-        """Extension point: values of one proposal line, at the agreed price."""
-        product = agreement_line.product_id
-        taxes = product.supplier_taxes_id._filter_taxes_by_company(self.company_id)
-        return {
-            "product_id": product.id,
-            "name": product.display_name,
-            "product_qty": quantity,
-            "product_uom": agreement_line.product_uom_id.id,
-            "price_unit": agreement_line.price_unit,
-            "taxes_id": [fields.Command.set(fpos.map_tax(taxes).ids)],
-            "date_planned": date_planned,
-            "vmi_agreement_line_id": agreement_line.id,
-            "vmi_proposed_qty": quantity,
-        }
-
     # ------------------------------------------------------------------
-    # Settlement (SPEC step 5)
+    # Settlement (SPEC step 5): vmi.settlement settles (models/vmi_settlement_run.py)
     # ------------------------------------------------------------------
     @api.model
     def _cron_settle(self, batch_size=50):
-        """Monthly settlement: bill each agreement's settlement day once that
-        day is over (the day after, up to the end of the settlement day), and
-        catch up the latest missed settlement day if the cron was down
-        (``rules.settlement_cutoff_due``). "Today" is read in the agreement's
-        settlement time zone (``vmi.consumption._get_settlement_tz``).
-
-        Agreements sharing a cut-off are settled ``batch_size`` at a time, in
-        one savepoint and one ``account.move.create`` (accounting syncs the
-        dynamic lines of a whole batch of bills at once: per bill, that was
-        three quarters of the settlement's time). If a chunk fails, it is
-        settled again agreement by agreement, each in its own savepoint: one
-        that fails is logged and skipped, the others are billed. Commits after
-        each chunk when run by the cron. The statements are e-mailed
-        afterwards by ``_cron_vmi_notify``, which is triggered here."""
-        Consumption = self.env["vmi.consumption"]
-        agreements = self.search([("state", "in", ("active", "closed"))])
-        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
-        ids_by_cutoff = defaultdict(list)
-        for agreement in agreements:
-            cutoff = rules.settlement_cutoff_due(
-                Consumption._get_settlement_today(agreement),
-                agreement.settlement_day,
-                agreement.last_settlement_date,
-                agreement.date_start,
-            )
-            if cutoff:
-                ids_by_cutoff[cutoff].append(agreement.id)
-        settled = False
-        for cutoff, agreement_ids in sorted(ids_by_cutoff.items()):
-            for start in range(0, len(agreement_ids), batch_size):
-                chunk = self.browse(agreement_ids[start : start + batch_size])
-                settled |= bool(chunk._settle_chunk(cutoff))
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        if settled:
-            self._vmi_trigger_notify()
-        return True
-
-    def _settle_chunk(self, cutoff):
-        """Settle ``self`` for the cron in one savepoint; if that fails, settle
-        each agreement in its own savepoint so that one bad agreement does not
-        block the others. Returns the settlements made."""
-        try:
-            with self.env.cr.savepoint():
-                return self._settle(cutoff, notify="later")
-        except Exception as e:  # noqa: BLE001 - logged; retried agreement by agreement
-            if len(self) == 1:
-                self._log_settle_failure(e)
-                return self.env["vmi.settlement"]
-            _logger.warning(
-                "VMI settlement of %d agreements failed (%s); settling them one by one", len(self), e
-            )
-        settlements = self.env["vmi.settlement"]
-        for agreement in self:
-            try:
-                with self.env.cr.savepoint():
-                    settlements |= agreement._settle(cutoff, notify="later")
-            except Exception as e:  # noqa: BLE001 - logged, the other agreements go on
-                agreement._log_settle_failure(e)
-        return settlements
-
-    def _log_settle_failure(self, error):
-        """A refused settlement (``UserError``: busy, already billed) is a
-        warning; anything else is an error with its traceback."""
-        names = ", ".join(self.mapped("name"))
-        if isinstance(error, UserError):
-            _logger.warning("VMI settlement of %s skipped: %s", names, error)
-        else:
-            _logger.error("VMI settlement of %s failed", names, exc_info=error)
+        """The monthly settlement's cron (``vmi.settlement._cron_settle``)."""
+        return self.env["vmi.settlement"]._cron_settle(batch_size=batch_size)
 
     def _settle(self, cutoff, notify="now"):
-        """Settle the unbilled consumption of ``self`` up to ``cutoff`` (a date,
-        inclusive, ending at midnight in each agreement's settlement time zone):
-        one settlement and one draft vendor bill per agreement, all created in
-        one ``create`` each (settlements, then bills).
-
-        Only accountants (``account.group_account_invoice``) or the superuser
-        (the cron) settle. They only read settlements: the settlement records
-        are written here with ``sudo()``, while the vendor bills are created
-        with the caller's own rights (account access rules apply).
-
-        Billing exactly once is enforced by the database: the agreement rows are
-        locked first (``_lock_for_settlement``: a concurrent settlement is
-        refused at once with a clear message), then each consumption row is linked to its settlement
-        with ``settlement_id IS NULL`` in the ``WHERE`` clause, so a row billed
-        by a transaction that committed meanwhile is never billed again (under
-        Odoo's REPEATABLE READ isolation the second transaction gets a
-        serialization error and rolls back whole). A second run for the same
-        cut-off bills only what was recorded since (a second settlement).
-
-        ``notify="now"`` (the accountant's wizard, direct calls) e-mails the
-        statements at once; ``"later"`` (the cron) flags them for
-        ``_cron_vmi_notify``.
-        """
-        if not self:
-            return self.env["vmi.settlement"]
-        if not (self.env.is_superuser() or self.env.user.has_group("account.group_account_invoice")):
-            raise AccessError(
-                _("Only accountants (Invoicing: Billing) can settle VMI consumption into vendor bills.")
-            )
-        self.check_access("read")
-        self._lock_for_settlement()
-        Consumption = self.env["vmi.consumption"]
-        ids_by_end = defaultdict(list)
-        for agreement in self:
-            ids_by_end[Consumption._get_cutoff_end(cutoff, agreement)].append(agreement.id)
-        Consumption.flush_model()
-        groups = []
-        for cutoff_end, agreement_ids in ids_by_end.items():  # one query per time zone
-            groups += Consumption._read_group(
-                [
-                    ("agreement_id", "in", agreement_ids),
-                    ("settlement_id", "=", False),
-                    ("date", "<", cutoff_end),
-                ],
-                ["agreement_id"],
-                ["id:array_agg"],
-            )
-        # One prefetch for all the consumption rows of the batch.
-        consumptions_all = Consumption.browse([cid for _agreement, ids in groups for cid in ids])
-        to_settle = [
-            (agreement, Consumption.browse(ids).with_prefetch(consumptions_all._prefetch_ids))
-            for agreement, ids in groups
-        ]
-        settlements = self.env["vmi.settlement"]
-        if to_settle:
-            # Settlements are read-only for accountants: only this method writes them.
-            settlements_sudo = settlements.sudo().create(
-                [agreement._prepare_settlement(cutoff, consumptions) for agreement, consumptions in to_settle]
-            )
-            for settlement_sudo, (_agreement, consumptions) in zip(settlements_sudo, to_settle, strict=True):
-                settlement_sudo._claim_consumptions(consumptions)
-            settlements = settlements_sudo.sudo(False)
-            settlements._create_bills(notify=notify)
-        # Accountants settle without the right to edit agreements. An earlier
-        # cut-off never moves the date back (the cron would settle it again).
-        self.filtered(lambda a: not a.last_settlement_date or a.last_settlement_date < cutoff).sudo().write(
-            {"last_settlement_date": cutoff}
-        )
-        return settlements
-
-    def _prepare_settlement(self, cutoff, consumptions):
-        """Extension point: values of the settlement of ``consumptions``.
-
-        The period ends on ``cutoff`` and starts the day after the previous
-        cut-off (the last settlement date before ``cutoff``), so periods never
-        overlap: unbilled consumption dated before that (a backdated move, or
-        consumption released by a cancelled settlement) is billed here all the
-        same, without moving the start back. Only the first settlement of an
-        agreement starts at its earliest consumption when that is before the
-        regular period (settlement day of the previous month + 1).
-        """
-        self.ensure_one()
-        previous = self.last_settlement_date
-        if not previous or previous >= cutoff:
-            # A supplementary run for an already settled cut-off: the period
-            # follows the last settlement before it, if any.
-            previous = max(
-                (s.date_to for s in self.settlement_ids if s.date_to < cutoff),
-                default=False,
-            )
-        if previous:
-            start = previous + timedelta(days=1)
-        else:
-            start = rules.settlement_period(cutoff, self.settlement_day)[0]
-            first = self.env["vmi.consumption"]._get_settlement_date(self, min(consumptions.mapped("date")))
-            start = min(start, first)
-        totals = defaultdict(float)
-        for consumption in consumptions:
-            key = (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
-            totals[key] += consumption.quantity
-        line_vals = []
-        for (product_id, uom_id, price_unit), qty in totals.items():
-            rounding = self.env["uom.uom"].browse(uom_id).rounding
-            if float_is_zero(qty, precision_rounding=rounding):
-                continue
-            line_vals.append(
-                fields.Command.create(
-                    {
-                        "product_id": product_id,
-                        "uom_id": uom_id,
-                        "quantity": qty,
-                        "price_unit": price_unit,
-                    }
-                )
-            )
-        return {
-            "agreement_id": self.id,
-            "date_from": start,
-            "date_to": cutoff,
-            "line_ids": line_vals,
-        }
+        """Settle these agreements up to ``cutoff``
+        (``vmi.settlement._settle_agreements``); returns the settlements."""
+        return self.env["vmi.settlement"]._settle_agreements(self, cutoff, notify=notify)
 
     # ------------------------------------------------------------------
     # Deferred e-mails of the scheduled review and settlement

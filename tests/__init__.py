@@ -25,3 +25,4 @@ from . import test_statement_approval
 from . import test_statement_figures
 from . import test_doctests
 from . import test_proposal_figures
+from . import test_jobs

@@ -17,6 +17,10 @@ class VmiCommon(BaseCommon):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # The scheduled runs hand their chunks to queue_job jobs; here they run
+        # at once, in the test's transaction (tests/test_jobs.py checks the
+        # jobs themselves: enqueued once, isolated, retried).
+        cls.env = cls.env(context=dict(cls.env.context, queue_job__no_delay=True))
         cls.company = cls.env.company
         cls.warehouse = cls.env["stock.warehouse"].search([("company_id", "=", cls.company.id)], limit=1)
         cls.stock_location = cls.warehouse.lot_stock_id

@@ -9,7 +9,7 @@ from odoo.exceptions import UserError
 from odoo.tests import new_test_user, tagged
 from odoo.tools import SQL
 
-from ..models import vmi_agreement
+from ..models import vmi_agreement_review
 from ..models.locking import lock_rows, lock_rows_or_raise
 from .common import VmiCommon
 
@@ -109,7 +109,7 @@ class TestReorder(VmiCommon):
             calls.append(records._name)
             return lock_rows(records, condition) - self.agreement
 
-        with patch.object(vmi_agreement, "lock_rows", lock_all_but_fixture):
+        with patch.object(vmi_agreement_review, "lock_rows", lock_all_but_fixture):
             self.env["vmi.agreement"]._cron_review()
         self.assertEqual(calls, ["vmi.agreement"], "the cron locks its batch without waiting")
         self.assertFalse(self.agreement.purchase_ids)

@@ -661,21 +661,21 @@ class TestSettlement(VmiCommon):
         self._consume_on("2026-03-05 10:00:00", 10)
         self._consume_on("2026-03-05 10:00:00", 2, product=self.product_2, agreement=self.agreement_b)
         both = self.agreement | self.agreement_b
-        Agreement = type(self.env["vmi.agreement"])
-        settle = Agreement._settle
+        Settlement = type(self.env["vmi.settlement"])
+        settle = Settlement._settle_agreements
         failed = self.env["vmi.agreement"]
 
-        def settle_then_fail(agreements, cutoff, **kwargs):
+        def settle_then_fail(settlements, agreements, cutoff, **kwargs):
             nonlocal failed
-            result = settle(agreements, cutoff, **kwargs)
+            result = settle(settlements, agreements, cutoff, **kwargs)
             if agreements in both and not failed:
                 failed = agreements
                 raise ValueError("unexpected failure")
             return result
 
         with (
-            patch.object(Agreement, "_settle", settle_then_fail),
-            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "ERROR") as logs,
+            patch.object(Settlement, "_settle_agreements", settle_then_fail),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_settlement_run", "ERROR") as logs,
         ):
             self._cron_on("2026-03-26 09:00:00")
         self.assertIn("unexpected failure", "\n".join(logs.output))
@@ -693,20 +693,20 @@ class TestSettlement(VmiCommon):
         self.agreement_b.settlement_day = 25
         self._consume_on("2026-03-05 10:00:00", 10)
         self._consume_on("2026-03-05 10:00:00", 2, product=self.product_2, agreement=self.agreement_b)
-        Agreement = type(self.env["vmi.agreement"])
-        settle = Agreement._settle
+        Settlement = type(self.env["vmi.settlement"])
+        settle = Settlement._settle_agreements
         calls = []
 
-        def settle_fail_on_a(agreements, cutoff, **kwargs):
+        def settle_fail_on_a(settlements, agreements, cutoff, **kwargs):
             calls.append(agreements.ids)
-            result = settle(agreements, cutoff, **kwargs)
+            result = settle(settlements, agreements, cutoff, **kwargs)
             if self.agreement in agreements:
                 raise ValueError("agreement A is broken")
             return result
 
         with (
-            patch.object(Agreement, "_settle", settle_fail_on_a),
-            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "WARNING") as logs,
+            patch.object(Settlement, "_settle_agreements", settle_fail_on_a),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_settlement_run", "WARNING") as logs,
         ):
             self._cron_on("2026-03-26 09:00:00")
         self.assertEqual(len(calls), 3, "the chunk, then each agreement")

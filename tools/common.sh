@@ -61,8 +61,14 @@ ensure_venv() {
   log "installing Python dependencies into $STOCK_VMI_VENV (a few minutes the first time)"
   [ -x "$PY" ] || python3 -m venv "$STOCK_VMI_VENV"
   "$PY" -m pip install -q --upgrade "${VENV_BOOTSTRAP[@]}"
-  "$PY" -m pip install -q -r "$reqs"
-  rm -f "$reqs"
+  # OCA addons (odoo-addon-*) require an "odoo" distribution, which is not on
+  # PyPI: they are installed without dependencies (theirs are listed here too).
+  grep -v -E '^odoo-addon-' "$reqs" >"$reqs.main"
+  "$PY" -m pip install -q -r "$reqs.main"
+  if grep -q -E '^odoo-addon-' "$reqs"; then
+    grep -E '^odoo-addon-' "$reqs" | "$PY" -m pip install -q --no-deps -r /dev/stdin
+  fi
+  rm -f "$reqs" "$reqs.main"
   check_gevent
   echo "$want" >"$stamp"
 }

@@ -119,5 +119,12 @@ if [ "$WORKERS" -gt 0 ]; then
 else
   log "starting Odoo on http://localhost:$PORT (Ctrl-C to stop)"
 fi
+# queue_job's job runner runs in the server (a server-wide module): it hands
+# the jobs of the VMI crons to the workers, as many at once per channel as
+# ODOO_QUEUE_JOB_CHANNELS allows (README "Batch work"). It reaches the server
+# over HTTP on the port below.
+export ODOO_QUEUE_JOB_CHANNELS=${ODOO_QUEUE_JOB_CHANNELS:-root:2,root.vmi.review:1,root.vmi.settlement:2,root.vmi.notify:1}
+export ODOO_QUEUE_JOB_PORT=${ODOO_QUEUE_JOB_PORT:-$PORT}
 exec "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" --db_user="$PGUSER" \
-  -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --db-filter="^${DB}\$" "${SERVER[@]}" "${EXTRA[@]}"
+  -d "$DB" --http-interface=127.0.0.1 --http-port="$PORT" --db-filter="^${DB}\$" \
+  --load=base,web,queue_job "${SERVER[@]}" "${EXTRA[@]}"

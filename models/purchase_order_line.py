@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import float_compare, float_repr, float_round
@@ -110,17 +110,19 @@ class PurchaseOrderLine(models.Model):
         self.ensure_one()
         product = self.product_id.display_name
         if qty < 0:
-            raise ValidationError(_("%(product)s: a quantity cannot be negative.", product=product))
+            raise ValidationError(self.env._("%(product)s: a quantity cannot be negative.", product=product))
         agreement_line = self.vmi_agreement_line_id
         if qty > max(self.vmi_proposed_qty, agreement_line.max_qty) * 10:
             raise ValidationError(
-                _("%(product)s: %(qty)s is far above what the agreement allows.", product=product, qty=qty)
+                self.env._(
+                    "%(product)s: %(qty)s is far above what the agreement allows.", product=product, qty=qty
+                )
             )
         uom = self.product_uom
         # Finer than the unit's rounding (float noise below a millionth aside).
         if float_compare(float_round(qty, precision_rounding=uom.rounding), qty, precision_digits=6):
             raise ValidationError(
-                _(
+                self.env._(
                     "%(product)s: %(qty)s is not a quantity in %(uom)s, which count in steps of %(step)s.",
                     product=product,
                     qty=_number(qty),
@@ -132,7 +134,7 @@ class PurchaseOrderLine(models.Model):
         packs = float_round(qty / pack, precision_digits=0) if pack > 0 else 0
         if pack > 0 and float_compare(qty, packs * pack, precision_rounding=uom.rounding):
             raise ValidationError(
-                _(
+                self.env._(
                     "%(product)s: %(qty)s is not a multiple of the agreed pack of %(pack)s %(uom)s.",
                     product=product,
                     qty=_number(qty),

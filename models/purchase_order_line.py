@@ -50,11 +50,12 @@ class PurchaseOrderLine(models.Model):
         return res
 
     @api.depends("product_qty", "product_uom", "company_id", "order_id.partner_id")
-    def _compute_price_unit_and_date_planned_and_name(self):
+    def _compute_price_unit_and_date_planned_and_name(self):  # pylint: disable=missing-return
         """A VMI line keeps the agreed price, the planned date and the
         description of the proposal: the vendor pricelist does not apply (the
         price was signed in the agreement), not even when the supplier adjusts
         the quantity. Other lines are computed as usual."""
+        # (missing-return: a compute method returns nothing, it assigns the fields)
         vmi_lines = self.filtered("vmi_agreement_line_id")
         super(PurchaseOrderLine, self - vmi_lines)._compute_price_unit_and_date_planned_and_name()
         for line in vmi_lines:

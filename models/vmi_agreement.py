@@ -195,7 +195,8 @@ class VmiAgreement(models.Model):
     def _vmi_portal_path(self):
         return f"/my/vmi/agreement/{self.id}"
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        # (missing-return: a compute method returns nothing, it assigns the field)
         super()._compute_access_url()
         for agreement in self:
             agreement.access_url = agreement._vmi_portal_path()
@@ -245,7 +246,8 @@ class VmiAgreement(models.Model):
         keeps its own stock and every receipt and delivery passes."""
         if not self.location_id:
             return
-        stock_locations = self.env["stock.warehouse"].sudo().search([]).lot_stock_id
+        # Every warehouse's stock location (of every company): a handful of records.
+        stock_locations = self.env["stock.warehouse"].sudo().search([]).lot_stock_id  # pylint: disable=no-search-all
         for agreement in self.filtered("location_id"):
             location = agreement.location_id
             if location.usage != "internal":

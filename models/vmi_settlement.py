@@ -373,7 +373,8 @@ class VmiSettlement(models.Model):
     def _vmi_portal_path(self):
         return f"/my/vmi/statement/{self.id}"
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        # (missing-return: a compute method returns nothing, it assigns the field)
         # portal.mixin's default ("#") would make the "View" button of the
         # notification e-mails (and ``_get_access_action``) lead nowhere.
         super()._compute_access_url()

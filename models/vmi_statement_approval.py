@@ -24,7 +24,6 @@ class VmiAgreement(models.Model):
 
     statement_approval = fields.Selection(
         [("tacit", "Tacit after a delay"), ("required", "Required before posting")],
-        string="Statement Approval",
         default="tacit",
         required=True,
         tracking=True,

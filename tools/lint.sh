@@ -15,7 +15,9 @@
 # some checks (consider-merging-classes-inherited) on the checkout itself.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
+# The venv's install builds psycopg2 and python-ldap: their Debian packages first.
 check_odoo_src
+ensure_system_packages
 ensure_venv
 ensure_addons_link
 BIN="$STOCK_VMI_VENV/bin"

@@ -1,18 +1,21 @@
 #!/usr/bin/env bash
-# Lint the checkout: ruff check, ruff format --check and pylint-odoo with the
+# Lint the checkout: ruff check, ruff format --check, pylint-odoo with the
 # blocking set of .pylintrc-mandatory (OCA's mandatory checks for 18.0 plus
-# every pylint-odoo check). Exits non-zero on any message of any of them.
+# every pylint-odoo check), and OCA's oca-checks-odoo-module and oca-checks-po
+# (the pre-commit hooks of OCA's addon template). Exits non-zero on any
+# message of any of them.
 #
 #   tools/lint.sh            lint the working tree (committed or not)
 #
 # The tools are those pinned in requirements.txt, from the project's venv
-# (installed by ensure_venv, as for the tests). Both see the checkout under the
+# (installed by ensure_venv, as for the tests). All see the checkout under the
 # name Odoo gives it, stock_vmi: ruff through the addons link of common.sh
-# (ruff's N999 would reject another folder name); pylint-odoo in a copy of the
-# working tree placed in a folder of its own, like an addon in an OCA
-# repository: pylint-odoo's module checks look for the manifest below the git
-# top level, which a single-module repository's root is, so they would skip
-# some checks (consider-merging-classes-inherited) on the checkout itself.
+# (ruff's N999 would reject another folder name); pylint-odoo and the OCA
+# checks in a copy of the working tree placed in a folder of its own, like an
+# addon in an OCA repository: they look for the manifest below the git top
+# level, which a single-module repository's root is, so on the checkout itself
+# pylint-odoo skips some checks (consider-merging-classes-inherited) and
+# oca-checks-odoo-module all of them.
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 
 # The venv's install builds psycopg2 and python-ldap: their Debian packages first.
@@ -21,7 +24,7 @@ ensure_system_packages
 ensure_venv
 ensure_addons_link
 BIN="$STOCK_VMI_VENV/bin"
-for tool in ruff pylint; do
+for tool in ruff pylint oca-checks-odoo-module oca-checks-po; do
   [ -x "$BIN/$tool" ] || die "$tool is missing from $STOCK_VMI_VENV (it is pinned in requirements.txt)"
 done
 
@@ -54,9 +57,15 @@ else
   log "pylint-odoo: no message"
 fi
 
+# OCA's odoo-pre-commit-hooks (XML, CSV and PO checks that left pylint-odoo),
+# on the same copy: they too look for the manifest below the git top level.
+log "oca-checks-odoo-module, oca-checks-po (oca-odoo-pre-commit-hooks)"
+"$BIN/oca-checks-odoo-module" stock_vmi/__manifest__.py || status=1
+"$BIN/oca-checks-po" --disable=po-pretty-format stock_vmi/i18n/*.po stock_vmi/i18n/*.pot || status=1
+
 if [ "$status" -ne 0 ]; then
   log "lint: FAILED"
 else
-  log "lint: OK (ruff check, ruff format, pylint-odoo)"
+  log "lint: OK (ruff check, ruff format, pylint-odoo, oca-checks-odoo-module, oca-checks-po)"
 fi
 exit "$status"

@@ -9,8 +9,6 @@
     "website": "https://github.com/stock-vmi/stock_vmi",
     "author": "stock_vmi contributors",
     "license": "AGPL-3",
-    "application": False,
-    "installable": True,
     "depends": [
         "purchase_stock",
         "stock_account",

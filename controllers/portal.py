@@ -30,7 +30,7 @@ from urllib.parse import quote
 from babel import dates as babel_dates
 from werkzeug.exceptions import Forbidden, NotFound
 
-from odoo import _, fields, http
+from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
 from odoo.http import request
 from odoo.tools import babel_locale_parse
@@ -160,7 +160,9 @@ class VmiPortal(CustomerPortal):
         if access_token and env[model]._vmi_check_portal_token(record_id, access_token):
             return record_sudo, True
         if access_token:
-            raise Forbidden(_("This link is invalid or has expired: please log in to the portal."))
+            raise Forbidden(
+                request.env._("This link is invalid or has expired: please log in to the portal.")
+            )
         return None, False
 
     def _vmi_is_vmi_record(self, record_sudo):
@@ -201,8 +203,8 @@ class VmiPortal(CustomerPortal):
     )
     def portal_my_vmi_agreements(self, page=1, sortby=None, **kw):
         sortings = {
-            "name": {"label": _("Reference"), "order": "name desc, id desc"},
-            "start": {"label": _("Start Date"), "order": "date_start desc, id desc"},
+            "name": {"label": request.env._("Reference"), "order": "name desc, id desc"},
+            "start": {"label": request.env._("Start Date"), "order": "date_start desc, id desc"},
         }
         sortby = sortby if sortby in sortings else "name"
         return self._vmi_render_list(
@@ -330,11 +332,11 @@ class VmiPortal(CustomerPortal):
     def _vmi_proposal_filters(self):
         return OrderedDict(
             [
-                ("to_confirm", {"label": _("To Confirm")}),
-                ("to_approve", {"label": _("Waiting for Buyer")}),
-                ("approved", {"label": _("Approved")}),
-                ("declined", {"label": _("Declined")}),
-                ("all", {"label": _("All")}),
+                ("to_confirm", {"label": request.env._("To Confirm")}),
+                ("to_approve", {"label": request.env._("Waiting for Buyer")}),
+                ("approved", {"label": request.env._("Approved")}),
+                ("declined", {"label": request.env._("Declined")}),
+                ("all", {"label": request.env._("All")}),
             ]
         )
 
@@ -375,9 +377,9 @@ class VmiPortal(CustomerPortal):
             and (order._vmi_is_supplier_user(user) or user.has_group("stock_vmi.group_vmi_manager"))
         )
         messages = {
-            "confirmed": _("Thank you: the proposal is confirmed."),
-            "adjusted": _("Thank you: your adjustment was recorded."),
-            "declined": _("The proposal was declined; the buyer is notified."),
+            "confirmed": request.env._("Thank you: the proposal is confirmed."),
+            "adjusted": request.env._("Thank you: your adjustment was recorded."),
+            "declined": request.env._("The proposal was declined; the buyer is notified."),
         }
         values.update(
             {
@@ -452,7 +454,7 @@ class VmiPortal(CustomerPortal):
             try:
                 promised = date.fromisoformat(date_planned.strip())
             except ValueError:
-                error = _("The promised date is not a valid date.")
+                error = request.env._("The promised date is not a valid date.")
             if promised and order.sudo().date_planned and promised == order.sudo().date_planned.date():
                 promised = None  # the date shown, unchanged
         if not error:
@@ -488,10 +490,10 @@ class VmiPortal(CustomerPortal):
     def _vmi_statement_filters(self):
         return OrderedDict(
             [
-                ("all", {"label": _("All")}),
-                ("pending", {"label": _("To Approve")}),
-                ("approved", {"label": _("Approved")}),
-                ("disputed", {"label": _("Disputed")}),
+                ("all", {"label": request.env._("All")}),
+                ("pending", {"label": request.env._("To Approve")}),
+                ("approved", {"label": request.env._("Approved")}),
+                ("disputed", {"label": request.env._("Disputed")}),
             ]
         )
 
@@ -543,8 +545,8 @@ class VmiPortal(CustomerPortal):
             and statement._vmi_is_supplier_user(user)
         )
         messages = {
-            "approved": _("Thank you: the statement is approved."),
-            "disputed": _(
+            "approved": request.env._("Thank you: the statement is approved."),
+            "disputed": request.env._(
                 "Your dispute was sent to the accountant; the bill will not be posted until it is resolved."
             ),
         }

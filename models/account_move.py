@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -130,7 +130,7 @@ class AccountMove(models.Model):
         cancelled = self.filtered("vmi_settlement_cancelled")
         if cancelled:
             raise UserError(
-                _(
+                self.env._(
                     "%(bills)s belonged to a cancelled VMI settlement whose consumption is billed again: "
                     "it cannot be reset to draft.",
                     bills=", ".join(cancelled.mapped("display_name")),
@@ -160,7 +160,7 @@ class AccountMove(models.Model):
         disputed = settlements.filtered(lambda s: s.supplier_state == "disputed")
         if disputed:
             raise UserError(
-                _(
+                self.env._(
                     "VMI statement %(statements)s is disputed by the supplier: resolve the dispute "
                     "before posting the bill.",
                     statements=", ".join(disputed.mapped("name")),
@@ -197,7 +197,7 @@ class AccountMove(models.Model):
         bills = self.filtered("vmi_settlement_id")
         if bills:
             raise UserError(
-                _(
+                self.env._(
                     "%(bills)s bills VMI consumption (settlement %(settlements)s). Cancel the "
                     "settlement instead (Cancel on the settlement): it deletes its draft bill and "
                     "releases the consumption for the next settlement. A posted bill is corrected "

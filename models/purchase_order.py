@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import float_compare, plaintext2html
 
@@ -90,7 +90,10 @@ class PurchaseOrder(models.Model):
             return groups
         for group_name, _matcher, data in groups:
             if group_name == "portal_customer":
-                data["button_access"] = {"url": self._vmi_portal_url(), "title": _("Open the Proposal")}
+                data["button_access"] = {
+                    "url": self._vmi_portal_url(),
+                    "title": self.env._("Open the Proposal"),
+                }
                 data.pop("actions", None)
         return groups
 
@@ -106,13 +109,13 @@ class PurchaseOrder(models.Model):
         if not self.env.su and any(
             vals.get("vmi_state") not in (None, False, "to_confirm") for vals in vals_list
         ):
-            raise AccessError(_("A VMI proposal starts waiting for the supplier's confirmation."))
+            raise AccessError(self.env._("A VMI proposal starts waiting for the supplier's confirmation."))
         return super().create(vals_list)
 
     def write(self, vals):
         if not self.env.su and self._VMI_WORKFLOW_FIELDS.intersection(vals):
             raise AccessError(
-                _(
+                self.env._(
                     "The status of a VMI proposal changes only through its workflow: supplier "
                     "confirmation, adjustment or decline, and buyer approval."
                 )
@@ -150,7 +153,9 @@ class PurchaseOrder(models.Model):
     def action_create_invoice(self):
         if any(self.mapped("vmi_agreement_id")):
             raise UserError(
-                _("VMI orders are not billed from receipts: the monthly settlement bills what was consumed.")
+                self.env._(
+                    "VMI orders are not billed from receipts: the monthly settlement bills what was consumed."
+                )
             )
         return super().action_create_invoice()
 
@@ -163,7 +168,7 @@ class PurchaseOrder(models.Model):
         the context comes from the client."""
         if any(po.vmi_agreement_id and po.vmi_state != "approved" for po in self):
             raise UserError(
-                _("A VMI proposal is confirmed by the supplier first; the buyer then approves it.")
+                self.env._("A VMI proposal is confirmed by the supplier first; the buyer then approves it.")
             )
         return super().button_confirm()
 
@@ -200,13 +205,15 @@ class PurchaseOrder(models.Model):
         on_behalf = user._is_internal()
         for order in self:
             if not order.vmi_agreement_id:
-                raise UserError(_("%s is not a VMI proposal.", order.name))
+                raise UserError(self.env._("%s is not a VMI proposal.", order.name))
             if on_behalf:
                 if not user.has_group("stock_vmi.group_vmi_manager"):
-                    raise AccessError(_("Only VMI managers can record a supplier's answer on its behalf."))
+                    raise AccessError(
+                        self.env._("Only VMI managers can record a supplier's answer on its behalf.")
+                    )
                 continue
             if not order._vmi_is_supplier_user(user):
-                raise AccessError(_("You can only act on the proposals made to your company."))
+                raise AccessError(self.env._("You can only act on the proposals made to your company."))
         if on_behalf:
             self.check_access("write")
         return on_behalf
@@ -220,7 +227,7 @@ class PurchaseOrder(models.Model):
             agreement = order.sudo().vmi_agreement_id
             if not agreement._is_in_force(today):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Proposal %(order)s cannot be confirmed or approved: agreement "
                         "%(agreement)s is no longer in force (closed or past its end date).",
                         order=order.name,
@@ -238,10 +245,10 @@ class PurchaseOrder(models.Model):
         tried again, it reads the first one's outcome ("approved")."""
         not_vmi = self.filtered(lambda po: not po.vmi_agreement_id)
         if not_vmi:
-            raise UserError(_("%s is not a VMI proposal.", ", ".join(not_vmi.mapped("name"))))
+            raise UserError(self.env._("%s is not a VMI proposal.", ", ".join(not_vmi.mapped("name"))))
         lock_rows_or_raise(
             self,
-            _(
+            self.env._(
                 "Proposal %s is being answered by someone else right now, or was answered meanwhile: "
                 "reload it in a moment to see its status.",
                 ", ".join(self.mapped("name")),
@@ -250,7 +257,7 @@ class PurchaseOrder(models.Model):
         for order in self:
             if order.vmi_state not in states or order.state not in ("draft", "sent"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Proposal %(order)s is %(state)s: it can no longer be changed.",
                         order=order.name,
                         state=dict(order._fields["vmi_state"]._description_selection(self.env)).get(
@@ -268,7 +275,7 @@ class PurchaseOrder(models.Model):
         self._vmi_check_state(("to_confirm",))
         self._vmi_check_agreement_in_force()
         if on_behalf:
-            self._vmi_note_on_behalf(_("Confirmed on behalf of %(supplier)s by %(user)s."))
+            self._vmi_note_on_behalf(self.env._("Confirmed on behalf of %(supplier)s by %(user)s."))
         orders = self.sudo()
         orders.write(self._vmi_confirmation_vals(note))
         orders._vmi_approve()
@@ -287,7 +294,7 @@ class PurchaseOrder(models.Model):
         adjustment on its behalf. Anything invalid is refused with a
         ``ValidationError`` and changes nothing."""
         if len(self) != 1:
-            raise UserError(_("Adjust one proposal at a time."))
+            raise UserError(self.env._("Adjust one proposal at a time."))
         note = self._vmi_text_argument(note)
         on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
@@ -297,7 +304,7 @@ class PurchaseOrder(models.Model):
         date_planned = self._vmi_promised_date(date_planned)
         if not clean and not date_planned:
             raise ValidationError(
-                _("Change a quantity or the promised date, or confirm the proposal as it is.")
+                self.env._("Change a quantity or the promised date, or confirm the proposal as it is.")
             )
         tolerance = order.vmi_agreement_id.adjust_tolerance
         within = all(
@@ -309,7 +316,7 @@ class PurchaseOrder(models.Model):
             order.order_line.date_planned = date_planned
             order.date_planned = date_planned
         if on_behalf:
-            order._vmi_note_on_behalf(_("Adjusted on behalf of %(supplier)s by %(user)s."))
+            order._vmi_note_on_behalf(self.env._("Adjusted on behalf of %(supplier)s by %(user)s."))
         vals = self._vmi_confirmation_vals(note)
         if within:
             order.write(vals)
@@ -343,7 +350,7 @@ class PurchaseOrder(models.Model):
             pairs = [tuple(pair) for pair in quantities]
         else:
             raise ValidationError(
-                _(
+                self.env._(
                     "Quantities must be given as {line id: quantity} or as a list of "
                     "[line id, quantity] pairs."
                 )
@@ -353,15 +360,19 @@ class PurchaseOrder(models.Model):
         for line_id, qty in pairs:
             line_id, qty = as_id(line_id), as_number(qty)
             if line_id is None or qty is None:
-                raise ValidationError(_("Quantities must be numbers."))
+                raise ValidationError(self.env._("Quantities must be numbers."))
             line = lines_by_id.get(line_id)
             if not line:
                 raise ValidationError(
-                    _("Line %(line)s is not part of proposal %(order)s.", line=line_id, order=self.name)
+                    self.env._(
+                        "Line %(line)s is not part of proposal %(order)s.", line=line_id, order=self.name
+                    )
                 )
             if line in clean:
                 raise ValidationError(
-                    _("%(product)s: give one quantity per line.", product=line.product_id.display_name)
+                    self.env._(
+                        "%(product)s: give one quantity per line.", product=line.product_id.display_name
+                    )
                 )
             line._vmi_check_adjusted_qty(qty)
             clean[line] = qty
@@ -377,9 +388,9 @@ class PurchaseOrder(models.Model):
         except (TypeError, ValueError):
             promised = None
         if not promised:
-            raise ValidationError(_("The promised date is not a valid date."))
+            raise ValidationError(self.env._("The promised date is not a valid date."))
         if promised.date() < fields.Date.context_today(self):
-            raise ValidationError(_("The promised date cannot be in the past."))
+            raise ValidationError(self.env._("The promised date cannot be in the past."))
         return promised
 
     def action_vmi_supplier_decline(self, reason=None):
@@ -387,12 +398,12 @@ class PurchaseOrder(models.Model):
         The RFQ is cancelled. A VMI manager may record the supplier's decline
         on its behalf."""
         reason = self._vmi_text_argument(
-            reason, missing=_("Please give a reason for declining the proposal.")
+            reason, missing=self.env._("Please give a reason for declining the proposal.")
         )
         on_behalf = self._vmi_check_supplier()
         self._vmi_check_state(("to_confirm",))
         if on_behalf:
-            self._vmi_note_on_behalf(_("Declined on behalf of %(supplier)s by %(user)s."))
+            self._vmi_note_on_behalf(self.env._("Declined on behalf of %(supplier)s by %(user)s."))
         orders = self.sudo()
         orders.write({"vmi_state": "declined", "vmi_decline_reason": reason})
         orders.button_cancel()
@@ -407,23 +418,23 @@ class PurchaseOrder(models.Model):
     def action_vmi_buyer_approve(self):
         """Buyer: approve a proposal that the supplier adjusted beyond tolerance."""
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
-            raise AccessError(_("Only VMI users can approve VMI proposals."))
+            raise AccessError(self.env._("Only VMI users can approve VMI proposals."))
         # Record rules (multi-company): what follows writes as superuser.
         self.check_access("write")
         self._vmi_check_state(("to_approve",))
         self._vmi_check_agreement_in_force()
-        self._vmi_close_approval_activity(_("Approved"))
+        self._vmi_close_approval_activity(self.env._("Approved"))
         self._vmi_approve()
         return True
 
     def action_vmi_buyer_reject(self):
         """Buyer: reject the supplier's adjustment; the proposal is cancelled."""
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
-            raise AccessError(_("Only VMI users can reject VMI proposals."))
+            raise AccessError(self.env._("Only VMI users can reject VMI proposals."))
         # Record rules (multi-company): what follows writes as superuser.
         self.check_access("write")
         self._vmi_check_state(("to_approve", "to_confirm"))
-        self._vmi_close_approval_activity(_("Rejected"))
+        self._vmi_close_approval_activity(self.env._("Rejected"))
         self.sudo().write({"vmi_state": "declined"})
         self.button_cancel()
         return True
@@ -455,7 +466,7 @@ class PurchaseOrder(models.Model):
         empty = self.filtered(lambda po: not po.order_line)
         if empty:
             empty.sudo().write(
-                {"vmi_state": "declined", "vmi_decline_reason": _("All quantities set to zero.")}
+                {"vmi_state": "declined", "vmi_decline_reason": self.env._("All quantities set to zero.")}
             )
             empty.button_cancel()
         to_confirm = self - empty

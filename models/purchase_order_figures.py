@@ -90,14 +90,13 @@ class PurchaseOrder(models.Model):
     def _vmi_proposal_reason(self, po_line, on_hand, incoming):
         """Why the review proposed ``po_line``'s quantity, in the reader's
         language (the environment's)."""
-        _ = self.env._
         agreement_line = po_line.vmi_agreement_line_id
         number = self._vmi_format_number
         reorder_point = po_line.vmi_review_reorder_point or agreement_line.reorder_point
         maximum = po_line.vmi_review_max_qty or agreement_line.max_qty
         proposed = po_line.vmi_proposed_qty
         if not proposed:
-            return _("Not proposed by the review: added to the order.")
+            return self.env._("Not proposed by the review: added to the order.")
         code, position, shortfall = rules.reorder_reason(
             on_hand, incoming, reorder_point, maximum, agreement_line.pack_multiple, proposed
         )
@@ -111,18 +110,18 @@ class PurchaseOrder(models.Model):
             "proposed": number(proposed),
             "pack": number(agreement_line.pack_multiple),
         }
-        sentence = _(
+        sentence = self.env._(
             "On hand %(on_hand)s + incoming %(incoming)s = %(position)s, below the reorder point of "
             "%(reorder_point)s: %(shortfall)s fills it up to the maximum of %(maximum)s.",
             **values,
         )
         if code == rules.REASON_PACK_DOWN:
-            sentence += " " + _(
+            sentence += " " + self.env._(
                 "Rounded down to whole packs of %(pack)s: %(proposed)s, so as not to pass the maximum.",
                 **values,
             )
         elif code == rules.REASON_PACK_UP:
-            sentence += " " + _(
+            sentence += " " + self.env._(
                 "Rounded up to whole packs of %(pack)s: %(proposed)s, to reach the reorder point.",
                 **values,
             )

@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.osv import expression
 from odoo.tools import float_compare, float_repr, float_round
@@ -50,11 +50,12 @@ class PurchaseOrderLine(models.Model):
         return res
 
     @api.depends("product_qty", "product_uom", "company_id", "order_id.partner_id")
-    def _compute_price_unit_and_date_planned_and_name(self):
+    def _compute_price_unit_and_date_planned_and_name(self):  # pylint: disable=missing-return
         """A VMI line keeps the agreed price, the planned date and the
         description of the proposal: the vendor pricelist does not apply (the
         price was signed in the agreement), not even when the supplier adjusts
         the quantity. Other lines are computed as usual."""
+        # (missing-return: a compute method returns nothing, it assigns the fields)
         vmi_lines = self.filtered("vmi_agreement_line_id")
         super(PurchaseOrderLine, self - vmi_lines)._compute_price_unit_and_date_planned_and_name()
         for line in vmi_lines:
@@ -110,17 +111,19 @@ class PurchaseOrderLine(models.Model):
         self.ensure_one()
         product = self.product_id.display_name
         if qty < 0:
-            raise ValidationError(_("%(product)s: a quantity cannot be negative.", product=product))
+            raise ValidationError(self.env._("%(product)s: a quantity cannot be negative.", product=product))
         agreement_line = self.vmi_agreement_line_id
         if qty > max(self.vmi_proposed_qty, agreement_line.max_qty) * 10:
             raise ValidationError(
-                _("%(product)s: %(qty)s is far above what the agreement allows.", product=product, qty=qty)
+                self.env._(
+                    "%(product)s: %(qty)s is far above what the agreement allows.", product=product, qty=qty
+                )
             )
         uom = self.product_uom
         # Finer than the unit's rounding (float noise below a millionth aside).
         if float_compare(float_round(qty, precision_rounding=uom.rounding), qty, precision_digits=6):
             raise ValidationError(
-                _(
+                self.env._(
                     "%(product)s: %(qty)s is not a quantity in %(uom)s, which count in steps of %(step)s.",
                     product=product,
                     qty=_number(qty),
@@ -132,7 +135,7 @@ class PurchaseOrderLine(models.Model):
         packs = float_round(qty / pack, precision_digits=0) if pack > 0 else 0
         if pack > 0 and float_compare(qty, packs * pack, precision_rounding=uom.rounding):
             raise ValidationError(
-                _(
+                self.env._(
                     "%(product)s: %(qty)s is not a multiple of the agreed pack of %(pack)s %(uom)s.",
                     product=product,
                     qty=_number(qty),

@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 
@@ -48,7 +48,7 @@ class StockLocation(models.Model):
                 [("location_id", "child_of", crossing.ids), ("quantity", "!=", 0)], limit=1
             ):
                 raise UserError(
-                    _(
+                    self.env._(
                         "%s holds stock: it cannot be moved into or out of a VMI location. Empty it first.",
                         crossing[0].display_name,
                     )

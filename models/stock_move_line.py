@@ -4,7 +4,7 @@ from collections import defaultdict
 
 from markupsafe import Markup
 
-from odoo import _, fields, models
+from odoo import fields, models
 from odoo.exceptions import UserError
 from odoo.tools import float_is_zero, formatLang
 
@@ -119,7 +119,7 @@ class StockMoveLine(models.Model):
                     and ml.location_dest_id.vmi_location_id != ml.location_id.vmi_location_id
                 ):
                     raise UserError(
-                        _(
+                        self.env._(
                             "%(product)s cannot move from VMI location %(from_location)s to another "
                             "VMI location, %(to_location)s: consume it or return it to the supplier first.",
                             product=ml.product_id.display_name,
@@ -155,7 +155,7 @@ class StockMoveLine(models.Model):
             line = original.agreement_line_id
         if not line:
             raise UserError(
-                _(
+                self.env._(
                     "%(product)s cannot enter VMI location %(location)s: no active VMI "
                     "agreement covers it there.",
                     product=self.product_id.display_name,
@@ -172,7 +172,7 @@ class StockMoveLine(models.Model):
             owner = owner or vendor
             if owner and owner.commercial_partner_id != supplier.commercial_partner_id:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(product)s owned by %(owner)s cannot enter VMI location %(location)s: "
                         "only stock owned by %(supplier)s can.",
                         product=self.product_id.display_name,
@@ -190,7 +190,7 @@ class StockMoveLine(models.Model):
                 "transit",
             ) and self.owner_id != supplier
         raise UserError(
-            _(
+            self.env._(
                 "Only stock owned by %(supplier)s can enter VMI location %(location)s "
                 "(%(product)s comes from %(from_location)s). Receive it from the supplier, or "
                 "return a consumption.",
@@ -242,7 +242,7 @@ class StockMoveLine(models.Model):
             if not line:
                 # Ownership already passed to the company: never let it go unbilled.
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(product)s leaves VMI location %(location)s but no VMI agreement covers it "
                         "there: its consumption could not be recorded for billing.",
                         product=ml.product_id.display_name,
@@ -426,7 +426,9 @@ class StockMoveLine(models.Model):
             else:
                 vals = product._prepare_out_svl_vals(qty, ml.company_id)
             vals.update(ml.move_id._prepare_common_svl_vals())
-            vals["description"] = _("VMI consumption: %s", vals.get("description") or product.display_name)
+            vals["description"] = self.env._(
+                "VMI consumption: %s", vals.get("description") or product.display_name
+            )
             svl_vals_list.append(vals)
         layers = self.env["stock.valuation.layer"].sudo().create(svl_vals_list)
         entry_vals = [
@@ -497,13 +499,13 @@ class StockMoveLine(models.Model):
                 "remaining_qty": 0.0,
                 "remaining_value": 0.0,
                 "description": (
-                    _(
+                    self.env._(
                         "VMI consumption: %(reference)s - from %(supplier)s",
                         reference=reference,
                         supplier=supplier,
                     )
                     if sign > 0
-                    else _(
+                    else self.env._(
                         "VMI return: %(reference)s - back to %(supplier)s",
                         reference=reference,
                         supplier=supplier,
@@ -573,7 +575,7 @@ class StockMoveLine(models.Model):
         accounts = product.product_tmpl_id.with_company(self.company_id).get_product_accounts()
         if not all(accounts.get(key) for key in required):
             raise UserError(
-                _(
+                self.env._(
                     "Set the stock accounts and the stock journal of %s's category to account for "
                     "VMI consumption.",
                     product.display_name,
@@ -596,7 +598,7 @@ class StockMoveLine(models.Model):
         ) or accounts.get("expense")
         if not expense:
             raise UserError(
-                _(
+                self.env._(
                     "Set the expense account of %s's category to account for VMI consumption.",
                     self.product_id.display_name,
                 )
@@ -608,7 +610,7 @@ class StockMoveLine(models.Model):
             qty * self._vmi_company_cost(line, consumption_vals["price_unit"])
         )
         debit, credit = (expense, accounts["stock_input"]) if consumed else (accounts["stock_input"], expense)
-        description = _(
+        description = self.env._(
             "VMI consumption: %(ref)s - %(product)s", ref=self.move_id.reference, product=self.product_id.name
         )
         vals = self.move_id._prepare_account_move_vals(

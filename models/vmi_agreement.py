@@ -3,7 +3,7 @@
 import logging
 from collections import defaultdict
 
-from odoo import Command, _, api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
 
@@ -150,7 +150,7 @@ class VmiAgreement(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         if not self.env.su and any(vals.get("state", "draft") != "draft" for vals in vals_list):
-            raise UserError(_("A VMI agreement starts as a draft: activate it with its button."))
+            raise UserError(self.env._("A VMI agreement starts as a draft: activate it with its button."))
         for vals in vals_list:
             if vals.get("name", "/") == "/":
                 company = self.env["res.company"].browse(vals.get("company_id")) or self.env.company
@@ -168,7 +168,7 @@ class VmiAgreement(models.Model):
     def write(self, vals):
         if "state" in vals and not self.env.su:
             raise UserError(
-                _(
+                self.env._(
                     "The status of a VMI agreement changes only with its buttons: "
                     "Activate, Close, Reset to Draft."
                 )
@@ -179,7 +179,7 @@ class VmiAgreement(models.Model):
                 changed = [f for f in locked if agreement[f].id != vals[f]]
                 if changed:
                     raise UserError(
-                        _(
+                        self.env._(
                             "%(agreement)s is in force: %(fields)s cannot change. Close it and sign "
                             "a new agreement.",
                             agreement=agreement.name,
@@ -193,7 +193,8 @@ class VmiAgreement(models.Model):
     def _vmi_portal_path(self):
         return f"/my/vmi/agreement/{self.id}"
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        # (missing-return: a compute method returns nothing, it assigns the field)
         super()._compute_access_url()
         for agreement in self:
             agreement.access_url = agreement._vmi_portal_path()
@@ -207,7 +208,10 @@ class VmiAgreement(models.Model):
         if len(self) == 1:
             for group_name, _matcher, data in groups:
                 if group_name == "portal_customer" and data.get("has_button_access"):
-                    data["button_access"] = {"url": self._vmi_portal_url(), "title": _("View Agreement")}
+                    data["button_access"] = {
+                        "url": self._vmi_portal_url(),
+                        "title": self.env._("View Agreement"),
+                    }
         return groups
 
     def _compute_counts(self):
@@ -228,7 +232,7 @@ class VmiAgreement(models.Model):
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):
         if any(a.state != "draft" for a in self):
-            raise UserError(_("Only draft VMI agreements can be deleted; close it instead."))
+            raise UserError(self.env._("Only draft VMI agreements can be deleted; close it instead."))
 
     # ------------------------------------------------------------------
     # Constraints
@@ -240,12 +244,13 @@ class VmiAgreement(models.Model):
         keeps its own stock and every receipt and delivery passes."""
         if not self.location_id:
             return
-        stock_locations = self.env["stock.warehouse"].sudo().search([]).lot_stock_id
+        # Every warehouse's stock location (of every company): a handful of records.
+        stock_locations = self.env["stock.warehouse"].sudo().search([]).lot_stock_id  # pylint: disable=no-search-all
         for agreement in self.filtered("location_id"):
             location = agreement.location_id
             if location.usage != "internal":
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "The VMI location %(location)s of agreement %(agreement)s must be "
                         "an internal location.",
                         location=location.display_name,
@@ -254,7 +259,7 @@ class VmiAgreement(models.Model):
                 )
             if any(stock.parent_path.startswith(location.parent_path) for stock in stock_locations):
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(location)s holds the warehouse's own stock and cannot be a VMI location: "
                         "use a dedicated location (button Create VMI Location).",
                         location=location.display_name,
@@ -266,11 +271,15 @@ class VmiAgreement(models.Model):
         for agreement in self.filtered(lambda a: a.state == "active"):
             if not agreement.location_id:
                 raise ValidationError(
-                    _("Agreement %s needs a VMI location before it can be activated.", agreement.name)
+                    self.env._(
+                        "Agreement %s needs a VMI location before it can be activated.", agreement.name
+                    )
                 )
             if not agreement.line_ids:
                 raise ValidationError(
-                    _("Agreement %s needs at least one product before it can be activated.", agreement.name)
+                    self.env._(
+                        "Agreement %s needs at least one product before it can be activated.", agreement.name
+                    )
                 )
         self.line_ids._check_unique_active_product()
 
@@ -288,22 +297,22 @@ class VmiAgreement(models.Model):
         for agreement in self:
             errors = []
             if agreement.review_interval_days < 1:
-                errors.append(_("The review interval must be at least one day."))
+                errors.append(self.env._("The review interval must be at least one day."))
             if not 1 <= agreement.forecast_due_day <= 31:
-                errors.append(_("The forecast due day must be a day of the month (1-31)."))
+                errors.append(self.env._("The forecast due day must be a day of the month (1-31)."))
             if not 1 <= agreement.settlement_day <= 31:
-                errors.append(_("The settlement day must be a day of the month (1-31)."))
+                errors.append(self.env._("The settlement day must be a day of the month (1-31)."))
             if agreement.overstock_days < 1:
-                errors.append(_("The overstock period must be at least one day."))
+                errors.append(self.env._("The overstock period must be at least one day."))
             if agreement.emergency_notice_hours < 0:
-                errors.append(_("The emergency notice cannot be negative."))
+                errors.append(self.env._("The emergency notice cannot be negative."))
             if not 0 <= agreement.emergency_freight_share <= 100:
-                errors.append(_("The customer's share of rush freight must be between 0 and 100 %."))
+                errors.append(self.env._("The customer's share of rush freight must be between 0 and 100 %."))
             if not 0 <= agreement.adjust_tolerance <= 100:
-                errors.append(_("The adjustment tolerance must be between 0 and 100 %."))
+                errors.append(self.env._("The adjustment tolerance must be between 0 and 100 %."))
             if errors:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Agreement %(agreement)s:\n%(errors)s",
                         agreement=agreement.name,
                         errors="\n".join(errors),
@@ -314,7 +323,9 @@ class VmiAgreement(models.Model):
     def _check_dates(self):
         for agreement in self:
             if agreement.date_start and agreement.date_end and agreement.date_end < agreement.date_start:
-                raise ValidationError(_("The end date of an agreement cannot be before its start date."))
+                raise ValidationError(
+                    self.env._("The end date of an agreement cannot be before its start date.")
+                )
 
     # ------------------------------------------------------------------
     # Actions
@@ -322,7 +333,7 @@ class VmiAgreement(models.Model):
     def action_activate(self):
         for agreement in self:
             if agreement.state != "draft":
-                raise UserError(_("Only draft agreements can be activated."))
+                raise UserError(self.env._("Only draft agreements can be activated."))
         self.check_access("write")
         self._check_location_holds_no_company_stock()
         self.sudo().write({"state": "active"})
@@ -345,7 +356,7 @@ class VmiAgreement(models.Model):
         )
         if groups:
             raise UserError(
-                _(
+                self.env._(
                     "%(location)s holds company-owned stock: move it out, or use a dedicated "
                     "location (button Create VMI Location).",
                     location=groups[0][0].display_name,
@@ -357,7 +368,7 @@ class VmiAgreement(models.Model):
         The supplier keeps owning the stock left in the location until it is
         consumed (billed as usual) or returned."""
         if any(a.state != "active" for a in self):
-            raise UserError(_("Only active agreements can be closed."))
+            raise UserError(self.env._("Only active agreements can be closed."))
         self.check_access("write")
         self.sudo().write({"state": "closed"})
         Order = self.env["purchase.order"].sudo()
@@ -365,18 +376,20 @@ class VmiAgreement(models.Model):
             [("vmi_agreement_id", "in", self.ids), *Order._get_vmi_open_proposals_domain()]
         )
         if open_orders:
-            open_orders.write({"vmi_state": "declined", "vmi_decline_reason": _("The agreement was closed.")})
+            open_orders.write(
+                {"vmi_state": "declined", "vmi_decline_reason": self.env._("The agreement was closed.")}
+            )
             open_orders.button_cancel()
         return True
 
     def action_reset_draft(self):
         if any(a.state != "closed" for a in self):
-            raise UserError(_("Only closed agreements can be set back to draft."))
+            raise UserError(self.env._("Only closed agreements can be set back to draft."))
         self.check_access("write")
         with_stock = self.filtered(lambda a: any(a.line_ids.mapped("qty_on_hand")))
         if with_stock:
             raise UserError(
-                _(
+                self.env._(
                     "%s still has supplier-owned stock in its location: consume or return it "
                     "before setting the agreement back to draft.",
                     with_stock[0].name,
@@ -391,7 +404,7 @@ class VmiAgreement(models.Model):
         )
         if unbilled:
             raise UserError(
-                _(
+                self.env._(
                     "%s has consumption not yet settled: settle it before setting the agreement "
                     "back to draft.",
                     unbilled[0][0].name,
@@ -400,7 +413,7 @@ class VmiAgreement(models.Model):
         incoming = self.filtered(lambda a: any(a.line_ids.mapped("qty_incoming")))
         if incoming:
             raise UserError(
-                _(
+                self.env._(
                     "%s has replenishments on their way: receive or cancel them before setting the "
                     "agreement back to draft.",
                     incoming[0].name,
@@ -425,7 +438,7 @@ class VmiAgreement(models.Model):
         """Extension point: values of the VMI location created for this agreement."""
         self.ensure_one()
         return {
-            "name": _("VMI %s", self.partner_id.commercial_partner_id.name),
+            "name": self.env._("VMI %s", self.partner_id.commercial_partner_id.name),
             "usage": "internal",
             "location_id": self.warehouse_id.view_location_id.id,
             "company_id": self.company_id.id,
@@ -443,13 +456,15 @@ class VmiAgreement(models.Model):
         reported; those who already have access are left as they are."""
         self.ensure_one()
         if not self.env.user.has_group("stock_vmi.group_vmi_manager"):
-            raise AccessError(_("Only VMI managers can invite the supplier's contacts to the portal."))
+            raise AccessError(
+                self.env._("Only VMI managers can invite the supplier's contacts to the portal.")
+            )
         self.check_access("write")
         supplier = self.partner_id.commercial_partner_id
         contacts = supplier.child_ids.filtered(lambda p: p.type in ("contact", "other") and not p.is_company)
         if not contacts:
             raise UserError(
-                _(
+                self.env._(
                     "%(supplier)s has no contacts: add the people who will use the portal (with their "
                     "e-mail) to the supplier first.",
                     supplier=supplier.display_name,
@@ -462,7 +477,7 @@ class VmiAgreement(models.Model):
             if wizard_user.is_portal or wizard_user.is_internal:
                 already.append(name)
             elif not wizard_user.email:
-                failed.append(_("%(name)s (no e-mail)", name=name))
+                failed.append(self.env._("%(name)s (no e-mail)", name=name))
             else:
                 try:
                     with self.env.cr.savepoint():
@@ -472,21 +487,21 @@ class VmiAgreement(models.Model):
                     failed.append(f"{name} ({e.args[0]})")
         if invited:
             self.message_post(
-                body=_("Portal access granted to %(contacts)s.", contacts=", ".join(invited)),
+                body=self.env._("Portal access granted to %(contacts)s.", contacts=", ".join(invited)),
                 subtype_xmlid="mail.mt_note",
             )
         parts = []
         if invited:
-            parts.append(_("Invited: %s.", ", ".join(invited)))
+            parts.append(self.env._("Invited: %s.", ", ".join(invited)))
         if already:
-            parts.append(_("Already on the portal: %s.", ", ".join(already)))
+            parts.append(self.env._("Already on the portal: %s.", ", ".join(already)))
         if failed:
-            parts.append(_("Not invited: %s.", "; ".join(failed)))
+            parts.append(self.env._("Not invited: %s.", "; ".join(failed)))
         return {
             "type": "ir.actions.client",
             "tag": "display_notification",
             "params": {
-                "title": _("Supplier portal access"),
+                "title": self.env._("Supplier portal access"),
                 "message": " ".join(parts),
                 "type": "warning" if failed else "success",
                 "sticky": bool(failed),
@@ -545,7 +560,8 @@ class VmiAgreement(models.Model):
         with a clear message (``locking.lock_rows_or_raise``), as is a
         transaction whose snapshot predates another's committed settlement."""
         lock_rows_or_raise(
-            self, _("A settlement of these VMI agreements is already running; try again in a moment.")
+            self,
+            self.env._("A settlement of these VMI agreements is already running; try again in a moment."),
         )
 
     # ------------------------------------------------------------------

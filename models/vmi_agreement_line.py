@@ -3,7 +3,7 @@
 from collections import defaultdict
 from datetime import datetime, time, timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import float_round
 
@@ -132,7 +132,7 @@ class VmiAgreementLine(models.Model):
             value = vals.get(fname, 0.0)
             if value is not False and as_number(value) is None:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Reorder point, maximum, pack multiple and agreed price must be numbers "
                         "(%(field)s: %(value)r).",
                         field=self._fields[fname].get_description(self.env)["string"],
@@ -172,7 +172,7 @@ class VmiAgreementLine(models.Model):
         for line in in_force:
             if line.qty_on_hand:
                 raise UserError(
-                    _(
+                    self.env._(
                         "%(product)s cannot be removed from %(agreement)s: the supplier still owns "
                         "%(qty)s of it in the VMI location.",
                         product=line.product_id.display_name,
@@ -218,7 +218,7 @@ class VmiAgreementLine(models.Model):
         if duplicates:
             agreement_id, product_id = min(duplicates)
             raise ValidationError(
-                _(
+                self.env._(
                     "%(product)s appears more than once in agreement %(agreement)s: "
                     "a product can appear only once in an agreement.",
                     product=self.env["product.product"].browse(product_id).display_name,
@@ -232,13 +232,13 @@ class VmiAgreementLine(models.Model):
             name = line.product_id.display_name
             if min(line.reorder_point, line.max_qty, line.price_unit) < 0:
                 raise ValidationError(
-                    _("%s: reorder point, maximum and agreed price cannot be negative.", name)
+                    self.env._("%s: reorder point, maximum and agreed price cannot be negative.", name)
                 )
             if line.max_qty <= 0:
-                raise ValidationError(_("%s: the maximum must be greater than zero.", name))
+                raise ValidationError(self.env._("%s: the maximum must be greater than zero.", name))
             if line.reorder_point > line.max_qty:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(product)s: the reorder point (%(min)s) cannot be above the maximum (%(max)s).",
                         product=name,
                         min=line.reorder_point,
@@ -246,7 +246,7 @@ class VmiAgreementLine(models.Model):
                     )
                 )
             if line.pack_multiple <= 0:
-                raise ValidationError(_("%s: the pack multiple must be greater than zero.", name))
+                raise ValidationError(self.env._("%s: the pack multiple must be greater than zero.", name))
 
     @api.constrains("product_id")
     def _check_product(self):
@@ -254,14 +254,14 @@ class VmiAgreementLine(models.Model):
             product = line.product_id
             if not product.is_storable:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%s is not a storable product: only tracked stock can be managed by the supplier.",
                         product.display_name,
                     )
                 )
             if not product.active:
                 raise ValidationError(
-                    _("%s is archived and cannot be added to an agreement.", product.display_name)
+                    self.env._("%s is archived and cannot be added to an agreement.", product.display_name)
                 )
 
     @api.constrains("product_id", "agreement_id")
@@ -286,7 +286,7 @@ class VmiAgreementLine(models.Model):
             clash = by_key[line.agreement_id.location_id.id, line.product_id.id] - line
             if clash:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "%(product)s is already managed by active agreement %(agreement)s for "
                         "location %(location)s.",
                         product=line.product_id.display_name,

@@ -10,7 +10,8 @@ class VmiAgreement(models.Model):
     """What needs the buyer's attention today, per agreement: the VMI
     overview (kanban) reads these counters, each opening the filtered list."""
 
-    _inherit = "vmi.agreement"
+    # Extends this module's own model: the overview's counters, one feature per file.
+    _inherit = "vmi.agreement"  # pylint: disable=consider-merging-classes-inherited
 
     attention_below_count = fields.Integer(
         string="Below Reorder Point",

@@ -7,7 +7,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
 from odoo.addons.queue_job.job import identity_exact
@@ -19,7 +19,7 @@ _logger = logging.getLogger(__name__)
 
 
 class VmiAgreement(models.Model):
-    _inherit = "vmi.agreement"
+    _inherit = "vmi.agreement"  # pylint: disable=consider-merging-classes-inherited
 
     # ------------------------------------------------------------------
     # Reorder check (SPEC step 3)
@@ -27,13 +27,15 @@ class VmiAgreement(models.Model):
     def action_review_now(self):
         """Button: run the reorder check for these agreements now (VMI users)."""
         if not self.env.user.has_group("stock_vmi.group_vmi_user"):
-            raise AccessError(_("Only VMI users can run the reorder check."))
+            raise AccessError(self.env._("Only VMI users can run the reorder check."))
         self.check_access("read")
         if any(a.state != "active" for a in self):
-            raise UserError(_("Only active agreements can be reviewed."))
+            raise UserError(self.env._("Only active agreements can be reviewed."))
         # A double click, or the cron reviewing the same agreement right now:
         # the second one is refused at once instead of proposing twice.
-        lock_rows_or_raise(self, _("This agreement is being reviewed right now; try again in a moment."))
+        lock_rows_or_raise(
+            self, self.env._("This agreement is being reviewed right now; try again in a moment.")
+        )
         orders = self._run_review()
         if len(orders) == 1:
             return {
@@ -48,7 +50,7 @@ class VmiAgreement(models.Model):
                 "tag": "display_notification",
                 "params": {
                     "type": "info",
-                    "message": _("No product is below its reorder point: nothing to propose."),
+                    "message": self.env._("No product is below its reorder point: nothing to propose."),
                     "next": {"type": "ir.actions.act_window_close"},
                 },
             }

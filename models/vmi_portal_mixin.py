@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import _, api, models
+from odoo import api, models
 from odoo.exceptions import ValidationError
 from odoo.tools.misc import formatLang, hash_sign, verify_hash_signed
 
@@ -115,7 +115,7 @@ class VmiPortalMixin(models.AbstractModel):
         if value is None or value is False:
             value = ""
         if not isinstance(value, str):
-            raise ValidationError(_("A note or reason must be text."))
+            raise ValidationError(self.env._("A note or reason must be text."))
         value = value.strip()
         if not value and missing:
             raise ValidationError(missing)

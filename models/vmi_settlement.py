@@ -3,7 +3,7 @@
 
 from collections import defaultdict
 
-from odoo import SUPERUSER_ID, _, api, fields, models
+from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import plaintext2html
 
@@ -151,7 +151,7 @@ class VmiSettlement(models.Model):
         if is_settlement_cancel(self.env):
             return
         raise UserError(
-            _(
+            self.env._(
                 "Settlements cannot be deleted: they are the record of what was billed. Cancel a "
                 "settlement whose bill is still a draft instead."
             )
@@ -179,7 +179,7 @@ class VmiSettlement(models.Model):
         claimed = {row[0] for row in self.env.cr.fetchall()}
         if claimed != set(consumptions.ids):
             raise UserError(
-                _(
+                self.env._(
                     "Some consumption of %s was billed by another settlement meanwhile; nothing was billed.",
                     self.agreement_id.name,
                 )
@@ -264,7 +264,7 @@ class VmiSettlement(models.Model):
             "company_id": self.company_id.id,
             "currency_id": self.currency_id.id,
             "invoice_date": self.date_to,
-            "ref": _(
+            "ref": self.env._(
                 "VMI consumption %(agreement)s %(start)s - %(end)s",
                 agreement=agreement.name,
                 start=self.date_from,
@@ -293,12 +293,14 @@ class VmiSettlement(models.Model):
         if not self:
             return True
         if not (self.env.is_superuser() or self.env.user.has_group("account.group_account_invoice")):
-            raise AccessError(_("Only accountants (Invoicing: Billing) can cancel a VMI settlement."))
+            raise AccessError(
+                self.env._("Only accountants (Invoicing: Billing) can cancel a VMI settlement.")
+            )
         self.check_access("read")
         posted = self.filtered(lambda s: s.bill_id.state == "posted")
         if posted:
             raise UserError(
-                _(
+                self.env._(
                     "The bill of %(settlements)s is posted: the settlement cannot be cancelled. "
                     "Issue a credit note for the bill instead.",
                     settlements=", ".join(posted.mapped("name")),
@@ -320,7 +322,7 @@ class VmiSettlement(models.Model):
                 # Marked so that it can never be reset to draft and posted again.
                 bill.with_context(**cancel_ctx).write({"vmi_settlement_cancelled": True})
                 bill.message_post(
-                    body=_(
+                    body=self.env._(
                         "VMI settlement %(settlement)s was cancelled: its consumption will be billed "
                         "again by a later settlement; this bill cannot be reset to draft.",
                         settlement=settlement.name,
@@ -329,7 +331,7 @@ class VmiSettlement(models.Model):
         for agreement in agreements:
             cancelled = self.filtered(lambda s, a=agreement: s.agreement_id == a)
             agreement.sudo().message_post(
-                body=_(
+                body=self.env._(
                     "Settlement %(settlements)s cancelled; its consumption will be billed again.",
                     settlements=", ".join(f"{s.name} ({s.date_from} - {s.date_to})" for s in cancelled),
                 )
@@ -371,7 +373,8 @@ class VmiSettlement(models.Model):
     def _vmi_portal_path(self):
         return f"/my/vmi/statement/{self.id}"
 
-    def _compute_access_url(self):
+    def _compute_access_url(self):  # pylint: disable=missing-return
+        # (missing-return: a compute method returns nothing, it assigns the field)
         # portal.mixin's default ("#") would make the "View" button of the
         # notification e-mails (and ``_get_access_action``) lead nowhere.
         super()._compute_access_url()
@@ -438,12 +441,14 @@ class VmiSettlement(models.Model):
         if on_behalf:
             if not (self.env.is_superuser() or self._vmi_is_accountant(user)):
                 raise AccessError(
-                    _("Only accountants (Invoicing: Billing) can record a supplier's answer on its behalf.")
+                    self.env._(
+                        "Only accountants (Invoicing: Billing) can record a supplier's answer on its behalf."
+                    )
                 )
             return True
         for settlement in self:
             if not settlement._vmi_is_supplier_user(user):
-                raise AccessError(_("You can only answer the statements of your own company."))
+                raise AccessError(self.env._("You can only answer the statements of your own company."))
         return False
 
     def _vmi_check_supplier_can_answer(self):
@@ -460,7 +465,7 @@ class VmiSettlement(models.Model):
         for settlement in self.sudo():
             if settlement.bill_id.state == "posted":
                 raise UserError(
-                    _(
+                    self.env._(
                         "The bill of statement %(statement)s is posted: it can no longer be approved or "
                         "disputed; contact the accountant.",
                         statement=settlement.name,
@@ -468,7 +473,7 @@ class VmiSettlement(models.Model):
                 )
             if settlement.bill_id.state == "cancel":
                 raise UserError(
-                    _(
+                    self.env._(
                         "The bill of statement %(statement)s is cancelled: there is nothing to approve "
                         "or dispute.",
                         statement=settlement.name,
@@ -476,7 +481,7 @@ class VmiSettlement(models.Model):
                 )
             if settlement.supplier_state not in ("pending", "resolved"):
                 raise UserError(
-                    _(
+                    self.env._(
                         "Statement %(statement)s is already “%(state)s”: it cannot be answered again.",
                         statement=settlement.name,
                         state=settlement._vmi_supplier_state_label(),
@@ -510,11 +515,11 @@ class VmiSettlement(models.Model):
         on_behalf = self._vmi_check_statement_supplier()
         self._vmi_check_supplier_can_answer()
         if on_behalf:
-            self._vmi_note_on_behalf(_("Approved on behalf of %(supplier)s by %(user)s."))
+            self._vmi_note_on_behalf(self.env._("Approved on behalf of %(supplier)s by %(user)s."))
         self.sudo().write(self._vmi_answer_vals("approved"))
         for settlement in self:
             settlement._vmi_post_to_supplier(
-                _("Statement %(statement)s approved by the supplier.", statement=settlement.name)
+                self.env._("Statement %(statement)s approved by the supplier.", statement=settlement.name)
             )
         return True
 
@@ -524,18 +529,18 @@ class VmiSettlement(models.Model):
         the accountant gets a to-do. An accountant may record the supplier's
         dispute on its behalf."""
         reason = self._vmi_text_argument(
-            reason, missing=_("Please give a reason for disputing the statement.")
+            reason, missing=self.env._("Please give a reason for disputing the statement.")
         )
         on_behalf = self._vmi_check_statement_supplier()
         self._vmi_check_supplier_can_answer()
         if on_behalf:
-            self._vmi_note_on_behalf(_("Disputed on behalf of %(supplier)s by %(user)s."))
+            self._vmi_note_on_behalf(self.env._("Disputed on behalf of %(supplier)s by %(user)s."))
         vals = self._vmi_answer_vals("disputed")
         vals.update(supplier_dispute_reason=reason, dispute_resolution=False)
         self.sudo().write(vals)
         for settlement in self:
             settlement._vmi_post_to_supplier(
-                _(
+                self.env._(
                     "Statement %(statement)s disputed by the supplier: %(reason)s",
                     statement=settlement.name,
                     reason=reason,
@@ -545,7 +550,7 @@ class VmiSettlement(models.Model):
             if accountant:
                 settlement.sudo().activity_schedule(
                     "mail.mail_activity_data_todo",
-                    summary=_("Resolve the supplier's dispute"),
+                    summary=self.env._("Resolve the supplier's dispute"),
                     # The reason is text: an HTML note would lose its markup.
                     note=plaintext2html(reason),
                     user_id=accountant.id,
@@ -590,18 +595,20 @@ class VmiSettlement(models.Model):
         posted; the supplier reads the resolution and may approve or dispute
         the statement again."""
         if not (self.env.is_superuser() or self._vmi_is_accountant(self.env.user)):
-            raise AccessError(_("Only accountants (Invoicing: Billing) can resolve a supplier's dispute."))
+            raise AccessError(
+                self.env._("Only accountants (Invoicing: Billing) can resolve a supplier's dispute.")
+            )
         self.check_access("read")
         not_disputed = self.filtered(lambda s: s.supplier_state != "disputed")
         if not_disputed:
             raise UserError(
-                _(
+                self.env._(
                     "%(statements)s is not disputed: there is nothing to resolve.",
                     statements=", ".join(not_disputed.mapped("name")),
                 )
             )
         resolution = self._vmi_text_argument(
-            resolution, missing=_("Please describe how the dispute was resolved.")
+            resolution, missing=self.env._("Please describe how the dispute was resolved.")
         )
         self.sudo().write({"supplier_state": "resolved", "dispute_resolution": resolution})
         todo = self.env.ref("mail.mail_activity_data_todo")
@@ -611,7 +618,7 @@ class VmiSettlement(models.Model):
                 lambda a, t=todo: a.activity_type_id == t and a.automated
             ).action_feedback(feedback=resolution)
             settlement._vmi_post_to_supplier(
-                _(
+                self.env._(
                     "The dispute of statement %(statement)s is resolved: %(resolution)s",
                     statement=settlement.name,
                     resolution=resolution,

@@ -8,7 +8,7 @@ import logging
 from collections import defaultdict
 from datetime import timedelta
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 from odoo.tools import float_is_zero
 
@@ -20,7 +20,7 @@ _logger = logging.getLogger(__name__)
 
 
 class VmiSettlement(models.Model):
-    _inherit = "vmi.settlement"
+    _inherit = "vmi.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _cron_settle(self, batch_size=50):
@@ -141,7 +141,9 @@ class VmiSettlement(models.Model):
             return self.browse()
         if not (self.env.is_superuser() or self.env.user.has_group("account.group_account_invoice")):
             raise AccessError(
-                _("Only accountants (Invoicing: Billing) can settle VMI consumption into vendor bills.")
+                self.env._(
+                    "Only accountants (Invoicing: Billing) can settle VMI consumption into vendor bills."
+                )
             )
         agreements.check_access("read")
         agreements._lock_for_settlement()

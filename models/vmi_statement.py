@@ -10,7 +10,8 @@ class VmiSettlement(models.Model):
     """The statement's figures: one method that the PDF and the portal page
     both read."""
 
-    _inherit = "vmi.settlement"
+    # Extends this module's own model: the statement's figures (PDF and portal), one feature per file.
+    _inherit = "vmi.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     def _vmi_statement_figures(self):
         """What the statement explains, for one settlement:

@@ -20,11 +20,11 @@ from odoo.exceptions import ValidationError
 
 
 class VmiAgreement(models.Model):
-    _inherit = "vmi.agreement"
+    # Extends this module's own model: the statement approval, one feature per file.
+    _inherit = "vmi.agreement"  # pylint: disable=consider-merging-classes-inherited
 
     statement_approval = fields.Selection(
         [("tacit", "Tacit after a delay"), ("required", "Required before posting")],
-        string="Statement Approval",
         default="tacit",
         required=True,
         tracking=True,
@@ -53,7 +53,8 @@ class VmiAgreement(models.Model):
 
 
 class VmiSettlement(models.Model):
-    _inherit = "vmi.settlement"
+    # Extends this module's own model: the statement approval, one feature per file.
+    _inherit = "vmi.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     statement_date = fields.Date(
         readonly=True,

@@ -116,7 +116,11 @@ def outcomes(paths):  # noqa: C901 - one pass over the log, one branch per line 
                     mark(tid, fl["flavour"], msg[:200])
                     pending = (tid, [])
                     continue
-                if current and not msg.startswith(("At least one test failed", "Module ")) and " when loading database " not in msg:  # noqa: E501
+                if (
+                    current
+                    and not msg.startswith(("At least one test failed", "Module "))
+                    and " when loading database " not in msg
+                ):
                     mark(current, "error log line", f"{m['logger']}: {msg[:160]}")
         flush()
     return res
@@ -145,7 +149,9 @@ def main(argv):
         if not found:
             verdict, bad = "NOT RUN (not in the log)", bad + 1
         elif failed:
-            verdict = "; ".join(f"{o[0]}" + (f" [{t}]" if t != spec else "") for t, o in sorted(failed.items()))  # noqa: E501
+            verdict = "; ".join(
+                f"{o[0]}" + (f" [{t}]" if t != spec else "") for t, o in sorted(failed.items())
+            )
         else:
             verdict, bad = "PASSED (exclusion not justified by this log)", bad + 1
         print(f"  {spec:<75} {verdict}")
@@ -159,8 +165,10 @@ def main(argv):
         print(f"  {t:<75} {o[0]}  {o[1]}")
     ran = sum(1 for t in res if "." in t.split(":", 1)[1])
     hooks = sum(1 for t, o in res.items() if "." not in t.split(":", 1)[1] and o[0] != "passed")
-    print(f"{ran} tests seen, {sum(1 for t, o in res.items() if o[0] != 'passed') - hooks} not passing"
-          f" (+{hooks} class set-up errors), {len(exclusions) - bad}/{len(exclusions)} exclusions confirmed")
+    print(
+        f"{ran} tests seen, {sum(1 for t, o in res.items() if o[0] != 'passed') - hooks} not passing"
+        f" (+{hooks} class set-up errors), {len(exclusions) - bad}/{len(exclusions)} exclusions confirmed"
+    )
     return 1 if bad else 0
 
 

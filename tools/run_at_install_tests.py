@@ -68,7 +68,9 @@ def main(argv):
         from odoo.tests import loader
 
         with registry.cursor() as cr:
-            cr.execute("SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)", [modules])  # noqa: E501
+            cr.execute(
+                "SELECT name FROM ir_module_module WHERE state = 'installed' AND name = ANY(%s)", [modules]
+            )
             installed = {name for (name,) in cr.fetchall()}
         missing = [m for m in modules if m not in installed]
         if missing:
@@ -90,8 +92,13 @@ def main(argv):
                 config["test_tags"] = ",".join(include)
                 left_out = loader.make_suite([module], "at_install").countTestCases() - count
                 config["test_tags"] = ",".join([*include, *excluded])
-                logger.info("%s: %d at_install tests, %d excluded (%s)", module, count, left_out,
-                            own[own.index("--exclusions") + 1])
+                logger.info(
+                    "%s: %d at_install tests, %d excluded (%s)",
+                    module,
+                    count,
+                    left_out,
+                    own[own.index("--exclusions") + 1],
+                )
             if not count:
                 continue
             if suite.has_http_case():

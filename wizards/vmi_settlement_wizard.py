@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
 from ..logic import rules
@@ -42,7 +42,7 @@ class VmiSettlementWizard(models.TransientModel):
         except (TypeError, ValueError):
             cutoff = None
         if not cutoff:
-            raise ValidationError(_("The cut-off date must be a valid date (YYYY-MM-DD)."))
+            raise ValidationError(self.env._("The cut-off date must be a valid date (YYYY-MM-DD)."))
 
     @api.model
     def default_get(self, fields_list):
@@ -100,11 +100,11 @@ class VmiSettlementWizard(models.TransientModel):
         # time zone (the one its cut-off day ends in).
         Consumption = self.env["vmi.consumption"]
         if not self.agreement_ids:
-            raise UserError(_("Choose the agreements to settle."))
+            raise UserError(self.env._("Choose the agreements to settle."))
         if any(self.cutoff_date > Consumption._get_settlement_today(a) for a in self.agreement_ids):
-            raise UserError(_("The cut-off date cannot be in the future."))
+            raise UserError(self.env._("The cut-off date cannot be in the future."))
         if any(a.state == "draft" for a in self.agreement_ids):
-            raise UserError(_("Draft agreements have no consumption to settle."))
+            raise UserError(self.env._("Draft agreements have no consumption to settle."))
         settlements = self.agreement_ids._settle(self.cutoff_date)
         if not settlements:
             return {
@@ -112,7 +112,9 @@ class VmiSettlementWizard(models.TransientModel):
                 "tag": "display_notification",
                 "params": {
                     "type": "info",
-                    "message": _("Nothing to settle: all consumption up to this date is already billed."),
+                    "message": self.env._(
+                        "Nothing to settle: all consumption up to this date is already billed."
+                    ),
                     "next": {"type": "ir.actions.act_window_close"},
                 },
             }

@@ -86,6 +86,25 @@ class TestJobs(VmiCommon):
         self.assertEqual(len(note), 1, "the failure is noted on the agreement")
         self.assertIn("ValueError", str(note.body))
 
+    def test_review_failure_noted_in_buyer_language(self):
+        """The note is for the agreement's buyer: in the buyer's language."""
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"], overwrite=True)
+        self.agreement.user_id.lang = "zh_CN"
+        self._receive(45)
+        Agreement = type(self.env["vmi.agreement"])
+
+        def fail(agreement, due_lines):
+            raise ValueError("broken agreement")
+
+        with (
+            patch.object(Agreement, "_prepare_purchase_order", fail),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement_review", "ERROR"),
+        ):
+            self.agreement._job_review(fields.Date.today())
+        note = self.agreement.message_ids[0]
+        self.assertIn("定期补货检查失败", str(note.body))
+
     def test_review_job_leaves_locked_agreements(self):
         """An agreement being reviewed by another transaction (Review Now) is
         left to it: the job proposes nothing for it."""

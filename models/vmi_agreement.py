@@ -3,6 +3,8 @@
 import logging
 from collections import defaultdict
 
+import psycopg2
+
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tools import SQL
@@ -637,10 +639,17 @@ class VmiAgreement(models.Model):
     @api.model
     def _vmi_send_chunk(self, records):
         """Send a locked chunk in one savepoint; if it fails, record by record,
-        so that one bad e-mail does not hold back the others."""
+        so that one bad e-mail does not hold back the others. A chunk that
+        meets a concurrent update (another worker, e.g. a job, committed a
+        change to a row the e-mails touch: a serialization failure under
+        REPEATABLE READ) is expected, not an error: it stays flagged, the
+        sender is triggered again and a warning is logged."""
         try:
             with self.env.cr.savepoint():
                 records._vmi_send_flagged()
+            return
+        except psycopg2.errors.SerializationFailure:
+            self._vmi_defer_chunk(records)
             return
         except Exception:
             if len(records) == 1:
@@ -653,8 +662,18 @@ class VmiAgreement(models.Model):
             try:
                 with self.env.cr.savepoint():
                     record._vmi_send_flagged()
+            except psycopg2.errors.SerializationFailure:
+                self._vmi_defer_chunk(record)
             except Exception:
                 _logger.exception("VMI e-mail of %s %s failed; retried next run", record._name, record.id)
+
+    @api.model
+    def _vmi_defer_chunk(self, records):
+        """Leave ``records`` flagged for the sender's next run, soon."""
+        _logger.warning(
+            "VMI e-mails of %s %s met a concurrent update; sent again in a moment", records._name, records.ids
+        )
+        self._vmi_trigger_notify()
 
     # ------------------------------------------------------------------
     # Helpers for other models

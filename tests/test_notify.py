@@ -3,6 +3,8 @@
 from datetime import date
 from unittest.mock import patch
 
+import psycopg2
+
 from odoo import fields
 from odoo.exceptions import AccessError
 from odoo.tests import freeze_time, tagged
@@ -108,6 +110,31 @@ class TestNotify(VmiCommon):
         self.assertFalse(bad.vmi_to_notify)
         self.assertEqual(len(self._proposal_messages(bad)), 1)
         self.assertEqual(len(self._proposal_messages(good)), 1)
+
+    def test_sender_concurrent_update_is_a_warning(self):
+        """A chunk that meets another worker's committed update (a
+        serialization failure) stays flagged and the sender is triggered
+        again: a warning, no ERROR, nothing sent twice."""
+        self._receive(45)
+        order = self.agreement._run_review(notify="later")
+        Order = type(self.env["purchase.order"])
+
+        def conflict(records):
+            raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
+
+        triggers = self._triggers()
+        with (
+            patch.object(Order, "_vmi_send_flagged", conflict),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "WARNING") as logs,
+        ):
+            self.Agreement._cron_vmi_notify()
+        self.assertTrue(all(record.levelname == "WARNING" for record in logs.records), logs.output)
+        self.assertIn("concurrent update", "\n".join(logs.output))
+        self.assertTrue(order.vmi_to_notify)
+        self.assertTrue(self._triggers() - triggers, "the sender runs again soon")
+        self.Agreement._cron_vmi_notify()
+        self.assertFalse(order.vmi_to_notify)
+        self.assertEqual(len(self._proposal_messages(order)), 1)
 
     def test_review_now_sends_at_once(self):
         self._receive(45)

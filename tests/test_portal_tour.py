@@ -80,6 +80,18 @@ class TestPortalToursMobile(VmiPortalCommon):
         statement = self._make_statement()
         self._tour(f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_mobile")
 
+    def test_home_and_lists_on_phone(self):
+        """From the portal home to the agreement, and from the proposals list
+        to a confirmed proposal, on a phone."""
+        self._tour("/my/home", "stock_vmi_portal_agreement")
+        self._tour("/my/vmi/proposals", "stock_vmi_portal_confirm")
+        self.assertEqual(self.order.vmi_state, "approved")
+
+    def test_statements_list_on_phone(self):
+        statement = self._make_statement()
+        self._tour("/my/vmi/statements", "stock_vmi_portal_statement_approve")
+        self.assertEqual(statement.supplier_state, "approved")
+
 
 class ChineseSupplierMixin:
     """The supplier's portal user reads Chinese (the module's zh_CN terms,
@@ -104,6 +116,12 @@ class TestPortalToursChinese(ChineseSupplierMixin, VmiPortalCommon):
             f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_proposal_zh", login="vmi_portal_a"
         )
 
+    def test_statement_page(self):
+        statement = self._make_statement()
+        self.start_tour(
+            f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_zh", login="vmi_portal_a"
+        )
+
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestPortalToursChineseMobile(ChineseSupplierMixin, VmiPortalCommon):
@@ -118,4 +136,10 @@ class TestPortalToursChineseMobile(ChineseSupplierMixin, VmiPortalCommon):
     def test_proposal_page_on_phone(self):
         self.start_tour(
             f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_proposal_zh", login="vmi_portal_a"
+        )
+
+    def test_statement_page_on_phone(self):
+        statement = self._make_statement()
+        self.start_tour(
+            f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_zh", login="vmi_portal_a"
         )

@@ -340,8 +340,18 @@ tours.add("stock_vmi_portal_proposal_mobile", {
 tours.add("stock_vmi_portal_statement_mobile", {
     steps: () => [
         {
-            content: "85 consumed",
+            content: "85 consumed; unit and agreed price kept on a phone",
             trigger: "tr.o_vmi_statement_line[data-product='6205'] .o_vmi_consumed:contains(85)",
+            run() {
+                const row = document.querySelector("tr.o_vmi_statement_line[data-product='6205']");
+                for (const cell of row.querySelectorAll("td")) {
+                    if (getComputedStyle(cell).display === "none") {
+                        throw new Error(`a statement column is hidden on a phone: ${cell.textContent}`);
+                    }
+                }
+                assertOneLineHeaders(".o_vmi_statement_lines thead th");
+                scrollTableRight(".o_vmi_statement_lines");
+            },
         },
         {
             content: "Approve is within reach",
@@ -400,6 +410,26 @@ tours.add("stock_vmi_portal_proposal_zh", {
         {
             content: "Confirm, in Chinese",
             trigger: "button.o_vmi_confirm:contains(按建议确认)",
+        },
+    ],
+});
+
+tours.add("stock_vmi_portal_statement_zh", {
+    steps: () => [
+        {
+            content: "The statement in Chinese: 85 consumed",
+            trigger: "tr.o_vmi_statement_line[data-product='6205'] .o_vmi_consumed:contains(85)",
+            run() {
+                assertOneLineHeaders(".o_vmi_statement_lines thead th");
+            },
+        },
+        {
+            content: "Approve, in Chinese",
+            trigger: "button.o_vmi_approve:contains(确认对账单)",
+        },
+        {
+            content: "The discussion is on the page",
+            trigger: "#discussion",
         },
     ],
 });

@@ -104,8 +104,15 @@ billed=$(sql "SELECT COALESCE(SUM(l.quantity), 0) FROM vmi_settlement_line l JOI
 consumed=$(sql "SELECT COALESCE(SUM(c.quantity), 0) FROM vmi_consumption c JOIN vmi_settlement s ON s.id = c.settlement_id
                 WHERE s.agreement_id = $AGREEMENT AND s.date_to = '$CUTOFF'")
 [ "$billed" = "$consumed" ] && [ "$billed" != "0" ] || fail "billed $billed, consumption of the settlement $consumed"
-if grep -nE 'Traceback|^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) ' "$SERVER_LOG" >&2; then
-  fail "errors in the server log"
-fi
-ran=$(grep -c "odoo.addons.queue_job" "$SERVER_LOG" || true)
-log "job runner OK: $jobs jobs run by 2 workers; 1 proposal, 1 settlement of $billed units for $CUTOFF; log clean ($ran queue_job lines)"
+# Odoo logs every failed query at ERROR ("odoo.sql_db: bad query"), also the
+# serialization failures of two workers updating one row, which the caller
+# expects and retries (queue_job postpones the job, the e-mail sender defers
+# its chunk with a warning): those are counted, anything else fails.
+errors=$(awk '
+  /odoo\.sql_db: bad query/ { held = $0; next }
+  held != "" { if ($0 !~ /could not serialize access due to concurrent update/) print held; held = "" }
+  /Traceback|^[0-9-]+ [0-9:,]+ [0-9]+ (ERROR|CRITICAL) / { print }
+  END { if (held != "") print held }' "$SERVER_LOG")
+[ -z "$errors" ] || { echo "$errors" >&2; fail "errors in the server log"; }
+conflicts=$(grep -c "odoo.sql_db: bad query" "$SERVER_LOG" || true)
+log "job runner OK: $jobs jobs run by 2 workers; 1 proposal, 1 settlement of $billed units for $CUTOFF; log clean ($conflicts concurrent updates retried)"

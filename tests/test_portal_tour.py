@@ -122,6 +122,10 @@ class TestPortalToursChinese(ChineseSupplierMixin, VmiPortalCommon):
             f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_zh", login="vmi_portal_a"
         )
 
+    def test_lists(self):
+        self._make_statement()
+        self.start_tour("/my/home", "stock_vmi_portal_lists_zh", login="vmi_portal_a")
+
 
 @tagged("post_install", "-at_install", "is_tour")
 class TestPortalToursChineseMobile(ChineseSupplierMixin, VmiPortalCommon):
@@ -143,3 +147,7 @@ class TestPortalToursChineseMobile(ChineseSupplierMixin, VmiPortalCommon):
         self.start_tour(
             f"/my/vmi/statement/{statement.id}", "stock_vmi_portal_statement_zh", login="vmi_portal_a"
         )
+
+    def test_lists_on_phone(self):
+        self._make_statement()
+        self.start_tour("/my/home", "stock_vmi_portal_lists_zh", login="vmi_portal_a")

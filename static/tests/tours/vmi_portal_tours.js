@@ -433,3 +433,39 @@ tours.add("stock_vmi_portal_statement_zh", {
         },
     ],
 });
+
+tours.add("stock_vmi_portal_lists_zh", {
+    steps: () => [
+        {
+            content: "The portal home's VMI entries, in Chinese",
+            trigger: "a[href='/my/vmi/agreements']:contains(VMI 协议)",
+            run: "click",
+        },
+        {
+            content: "The agreements list, then the proposals list",
+            trigger: "tr.o_vmi_agreement_row a",
+            run() {
+                window.location.href = "/my/vmi/proposals?filterby=all";
+            },
+        },
+        {
+            content: "The proposals list, in Chinese",
+            trigger: ".o_portal_navbar:contains(VMI 补货建议)",
+        },
+        {
+            content: "Its proposal, then the statements list",
+            trigger: "tr.o_vmi_proposal_row a",
+            run() {
+                window.location.href = "/my/vmi/statements";
+            },
+        },
+        {
+            content: "The statements list, in Chinese",
+            trigger: ".o_portal_navbar:contains(VMI 对账单)",
+        },
+        {
+            content: "Its statement",
+            trigger: "tr.o_vmi_statement_row a",
+        },
+    ],
+});

@@ -79,10 +79,12 @@ class VmiAgreement(models.Model):
             )._job_review(today)
         return True
 
-    def _job_review(self, day):
+    def _job_review(self, day, attempt=0):
         """One chunk of the scheduled review (a job). Agreements locked by
-        another transaction (Review Now, another worker) are left to it
-        (``locking.lock_rows``): never proposed twice. The chunk is reviewed
+        another transaction (Review Now, a settlement job, another worker)
+        are not waited for (``locking.lock_rows``): they get a job of their
+        own a moment later (``_vmi_retry_busy``), and are never proposed
+        twice. The chunk is reviewed
         in one savepoint (one ``create`` of all its proposals); if that fails,
         agreement by agreement, each in its own savepoint, so that one bad
         agreement never blocks the others: its failure is noted on it, in
@@ -91,7 +93,9 @@ class VmiAgreement(models.Model):
 
         The proposals are flagged for the supplier's e-mail rather than sent
         here (``_cron_vmi_notify``, triggered at the end)."""
-        agreements = lock_rows(self.exists())
+        records = self.exists()
+        agreements = lock_rows(records)
+        self._vmi_retry_busy(records - agreements, "_job_review", day, attempt=attempt)
         if not agreements:
             return self.env["purchase.order"]
         try:
@@ -114,6 +118,32 @@ class VmiAgreement(models.Model):
         if orders:
             self._vmi_trigger_notify()
         return orders
+
+    # A busy agreement's chunk is tried again this many seconds later, at most
+    # this many times (then the next cron run takes it up).
+    _VMI_BUSY_RETRY_SECONDS = 15
+    _VMI_BUSY_RETRY_MAX = 20
+
+    @api.model
+    def _vmi_retry_busy(self, agreements, method, *args, attempt=0):
+        """Enqueue ``method`` (``_job_review`` or ``vmi.settlement._job_settle``)
+        again, a moment later, for ``agreements`` that another transaction
+        holds. Not when jobs run at once (``queue_job__no_delay``: nothing
+        would have changed) nor past ``_VMI_BUSY_RETRY_MAX`` attempts."""
+        if not agreements:
+            return
+        if self.env.context.get("queue_job__no_delay") or attempt >= self._VMI_BUSY_RETRY_MAX:
+            _logger.info("VMI %s of %s left to the next run: busy", method, agreements.mapped("name"))
+            return
+        options = {"eta": self._VMI_BUSY_RETRY_SECONDS, "identity_key": identity_exact}
+        if method == "_job_review":
+            agreements.with_delay(channel="root.vmi.review", **options)._job_review(
+                *args, attempt=attempt + 1
+            )
+        else:
+            self.env["vmi.settlement"].with_delay(channel="root.vmi.settlement", **options)._job_settle(
+                agreements.ids, *args, attempt=attempt + 1
+            )
 
     def _vmi_report_review_failure(self, error):
         """Note on the agreement why its scheduled review failed, for its

@@ -15,6 +15,7 @@ from odoo.tools import float_is_zero
 from odoo.addons.queue_job.job import identity_exact
 
 from ..logic import rules
+from .locking import lock_rows
 
 _logger = logging.getLogger(__name__)
 
@@ -66,11 +67,20 @@ class VmiSettlement(models.Model):
         return True
 
     @api.model
-    def _job_settle(self, agreement_ids, cutoff):
+    def _job_settle(self, agreement_ids, cutoff, attempt=0):
         """One chunk of the monthly settlement (a job): the agreements of
         ``agreement_ids`` for ``cutoff``; the statements are e-mailed
-        afterwards by ``_cron_vmi_notify``, triggered here."""
-        agreements = self.env["vmi.agreement"].browse(agreement_ids).exists()
+        afterwards by ``_cron_vmi_notify``, triggered here. Agreements that
+        another transaction holds (a review job, the accountant's wizard,
+        another worker) are not waited for: they get a job of their own a
+        moment later (``vmi.agreement._vmi_retry_busy``)."""
+        records = self.env["vmi.agreement"].browse(agreement_ids).exists()
+        agreements = lock_rows(records)
+        self.env["vmi.agreement"]._vmi_retry_busy(
+            records - agreements, "_job_settle", cutoff, attempt=attempt
+        )
+        if not agreements:
+            return self.browse()
         settlements = self._settle_chunk(agreements, cutoff)
         if settlements:
             self.env["vmi.agreement"]._vmi_trigger_notify()

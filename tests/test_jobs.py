@@ -8,7 +8,7 @@ from odoo.tests import freeze_time, tagged
 
 from odoo.addons.queue_job.job import Job
 
-from ..models import vmi_agreement_review
+from ..models import vmi_agreement_review, vmi_settlement_run
 from .common import VmiCommon
 
 
@@ -110,9 +110,34 @@ class TestJobs(VmiCommon):
         left to it: the job proposes nothing for it."""
         self._receive(45)
         with patch.object(vmi_agreement_review, "lock_rows", lambda records, *a: records.browse()):
-            orders = self.agreement._job_review(fields.Date.today())
+            orders = self.agreement.with_env(self.env)._job_review(fields.Date.today())
         self.assertFalse(orders)
         self.assertFalse(self.agreement.purchase_ids)
+        retry = self._jobs("_job_review")
+        self.assertEqual(len(retry), 1, "tried again a moment later, in a job of its own")
+        self.assertEqual(retry.records, self.agreement)
+        self.assertEqual(retry.kwargs, {"attempt": 1})
+        self.assertTrue(retry.eta)
+        # The retry finds it free: the proposal is made.
+        self._perform(retry)
+        self.assertEqual(self.agreement.purchase_ids.order_line.product_qty, 55)
+
+    def test_settlement_job_retries_a_busy_agreement(self):
+        """An agreement held by another transaction (a review job) is not
+        skipped: its settlement is tried again a moment later."""
+        self.agreement.date_start = date(2026, 1, 1)
+        self._receive(100)
+        with freeze_time("2026-03-05 10:00:00"):
+            self._consume(10)
+        with freeze_time("2026-03-26 09:00:00"):
+            with patch.object(vmi_settlement_run, "lock_rows", lambda records, *a: records.browse()):
+                self.env["vmi.settlement"]._job_settle(self.agreement.ids, date(2026, 3, 25))
+            self.assertFalse(self.agreement.settlement_ids)
+            retry = self._jobs("_job_settle")
+            self.assertEqual(len(retry), 1)
+            self.assertEqual(retry.kwargs, {"attempt": 1})
+            self._perform(retry)
+        self.assertEqual(len(self.agreement.settlement_ids), 1)
 
     def test_settlement_cron_enqueues_each_chunk_once(self):
         self.agreement.date_start = date(2026, 1, 1)

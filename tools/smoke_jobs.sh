@@ -10,7 +10,7 @@
 # (as crons whose identity check failed, or a rerun, would), so that the two
 # workers run the same chunk at the same time. Then Odoo starts as in
 # production (tools/run.sh --workers 2, queue_job's runner, channels
-# root.vmi.review:2 and root.vmi.settlement:2) and, once every job has run,
+# root.vmi.review:2 and root.vmi.settlement:2, no cron worker) and, once every job has run,
 # the script checks: one open proposal and one settlement for the cut-off;
 # the bill holds the consumption once; no job failed; no ERROR or traceback
 # in the log (a chunk refused because its twin holds the lock is a warning).
@@ -75,7 +75,9 @@ jobs=$(sql "SELECT count(*) FROM queue_job WHERE method_name IN ('_job_review', 
 log "agreement $AGREEMENT, cut-off $CUTOFF: $jobs review and settlement jobs pending (each chunk 5 times)"
 
 # 2. The server with two workers and the job runner, in its own process group.
-setsid bash "$REPO_DIR/tools/run.sh" "$DB" --workers 2 </dev/null >"$SERVER_LOG" 2>&1 &
+#    No cron worker: the jobs alone run (Odoo's own crons, such as the mail
+#    queue, would race with them on the same rows and log Odoo's errors).
+setsid bash "$REPO_DIR/tools/run.sh" "$DB" --workers 2 -- --max-cron-threads=0 </dev/null >"$SERVER_LOG" 2>&1 &
 PGID=$!
 stop_server() { kill -TERM -- "-$PGID" 2>/dev/null || true; sleep 3; kill -KILL -- "-$PGID" 2>/dev/null || true; }
 trap stop_server EXIT

@@ -250,20 +250,9 @@ class VmiPortal(CustomerPortal):
         return request.render("stock_vmi.portal_my_vmi_agreement", values)
 
     def _vmi_number_formatter(self):
-        """A fast number formatter in the user's language (separators of
-        ``res.lang``): the agreement page shows thousands of figures, and
-        QWeb's float widget costs a field converter call per cell. Whole
-        numbers are shown without decimals."""
-        lang = request.env["res.lang"]._get_data(code=request.env.lang or "en_US")
-        table = str.maketrans({",": lang.thousands_sep or "", ".": lang.decimal_point or "."})
-
-        def number(value, digits=2):
-            value = value or 0.0
-            if value == int(value):
-                return f"{int(value):,}".translate(table)
-            return f"{value:,.{digits}f}".rstrip("0").rstrip(".").translate(table)
-
-        return number
+        """The number formatter of the pages, in the user's language
+        (``vmi.portal.mixin._vmi_number_formatter``)."""
+        return request.env["vmi.agreement"]._vmi_number_formatter()
 
     def _vmi_agreement_page_values(self, agreement, by_token):
         """Values of the agreement page. The per-month consumption of all

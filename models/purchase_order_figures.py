@@ -6,6 +6,8 @@ current quantity leaves the levels, price and amount. One method builds them
 for every view that shows a proposal (the supplier's portal page, the
 buyer's form)."""
 
+import functools
+
 from odoo import api, models
 
 from ..logic import rules
@@ -91,7 +93,7 @@ class PurchaseOrder(models.Model):
         """Why the review proposed ``po_line``'s quantity, in the reader's
         language (the environment's)."""
         agreement_line = po_line.vmi_agreement_line_id
-        number = self._vmi_format_number
+        number = functools.partial(self._vmi_number_formatter(), digits=3)
         reorder_point = po_line.vmi_review_reorder_point or agreement_line.reorder_point
         maximum = po_line.vmi_review_max_qty or agreement_line.max_qty
         proposed = po_line.vmi_proposed_qty
@@ -126,13 +128,3 @@ class PurchaseOrder(models.Model):
                 **values,
             )
         return sentence
-
-    def _vmi_format_number(self, value):
-        """``value`` as the reader reads it: whole numbers without decimals
-        (50, not 50.00), the language's separators."""
-        lang = self.env["res.lang"]._get_data(code=self.env.lang or "en_US")
-        table = str.maketrans({",": lang.thousands_sep or "", ".": lang.decimal_point or "."})
-        value = value or 0.0
-        if value == int(value):
-            return f"{int(value):,}".translate(table)
-        return f"{value:,.3f}".rstrip("0").rstrip(".").translate(table)

@@ -4,7 +4,7 @@
     "name": "Vendor Managed Inventory (VMI) with Consignment",
     "summary": "VMI agreements, supplier-owned stock, supplier-confirmed "
     "replenishment and monthly bills from actual consumption",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Inventory/Purchase",
     "website": "https://github.com/stock-vmi/stock_vmi",
     "author": "stock_vmi contributors",
@@ -34,6 +34,7 @@
         "views/vmi_overview_views.xml",
         "views/vmi_consumption_views.xml",
         "views/vmi_settlement_views.xml",
+        "views/vmi_notification_views.xml",
         "views/purchase_order_views.xml",
         "views/stock_location_views.xml",
         "views/account_move_views.xml",

@@ -20,20 +20,22 @@ lines) with a portal user. Then it measures, each as wall time and SQL
 queries, every measurement in its own transaction rolled back afterwards:
 
 * the scheduled reorder check (``vmi.agreement._cron_review``) of all the
-  agreements, and its computation part alone; then, apart, the sender cron
-  (``_cron_vmi_notify``) that e-mails the proposals the review flagged;
+  agreements, and its computation part alone; then, apart, the outbox's
+  send jobs (``vmi.notification._job_send``, chunks of 50) that e-mail the
+  proposals the review queued;
 * Odoo's reordering-rule computation of the same products: ``qty_to_order``
   (and the on-hand / forecast it needs) of all the orderpoints, which is what
   the replenishment report (``action_open_orderpoints``) shows and the
   scheduler orders; the report's own server action is timed too;
 * scaling: the reorder check of a tenth of the agreements and of all;
 * the monthly settlement (``vmi.agreement._cron_settle``): every bill; then,
-  apart, the sender cron that e-mails the statements;
+  apart, the send jobs that e-mail the statements;
 * the supplier's agreement page ``/my/vmi/agreement/<id>`` (1,000 lines)
   through a real HTTP request on a server started here.
 
 The crons hand their chunks to queue_job jobs; here the jobs run at once in
-the measuring transaction (``queue_job__no_delay``), which is what one job
+the measuring transaction (``queue_job__no_delay``; the notifications they
+queue wait, ``vmi_notify_defer``, and are sent apart), which is what one job
 worker does with them, minus the job runner's bookkeeping.
 
 Bulk data goes in with SQL (quants, consumption); records with behaviour
@@ -357,10 +359,28 @@ def grid_agreements(env):
     return env["vmi.agreement"].search([("state", "=", "active"), ("id", "!=", big)], order="id")
 
 
+def send_queued(model):
+    """The outbox's send jobs (``vmi.notification._job_send``, one per
+    chunk as ``_vmi_enqueue`` makes them) of what the previous cron
+    queued: the e-mails the cron no longer sends in its own transaction."""
+
+    def run(env):
+        Notification = env["vmi.notification"]
+        pending = Notification.search([("res_model", "=", model), ("state", "=", "pending")], order="id")
+        size = Notification._VMI_BATCH_SIZE
+        for start in range(0, len(pending), size):
+            pending[start : start + size]._job_send()
+        sent = Notification.search_count([("id", "in", pending.ids), ("state", "=", "sent")])
+        messages = env["mail.message"].search_count([("model", "=", model), ("message_type", "=", "comment")])
+        return f"{len(pending)} queued, {sent} sent, {messages} comments on {model}"
+
+    return run
+
+
 def run_measurements(bench):
     def cron_review(env):
         orders = env["purchase.order"].search_count([("vmi_agreement_id", "!=", False)])
-        env["vmi.agreement"].with_context(queue_job__no_delay=True)._cron_review()
+        env["vmi.agreement"].with_context(queue_job__no_delay=True, vmi_notify_defer=True)._cron_review()
         created = env["purchase.order"].search_count([("vmi_agreement_id", "!=", False)]) - orders
         lines = env["purchase.order.line"].search_count(
             [("order_id.vmi_agreement_id", "!=", False), ("order_id.vmi_state", "=", "to_confirm")]
@@ -414,37 +434,24 @@ def run_measurements(bench):
     def settle(env):
         last = env["vmi.settlement"].search([], order="id desc", limit=1).id
         consumption = env["vmi.consumption"].search_count([("settlement_id", "=", False)])
-        env["vmi.agreement"].with_context(queue_job__no_delay=True)._cron_settle()
+        env["vmi.agreement"].with_context(queue_job__no_delay=True, vmi_notify_defer=True)._cron_settle()
         settlements = env["vmi.settlement"].search([("id", ">", last)])
         billed = consumption - env["vmi.consumption"].search_count([("settlement_id", "=", False)])
         bills = settlements.bill_id
         return f"{len(bills)} bills, {len(bills.invoice_line_ids)} bill lines, {billed} consumption rows"
 
-    def send_flagged(model):
-        """The sender cron (``_cron_vmi_notify``) of what the previous cron
-        flagged: the e-mails the cron no longer sends in its own transaction."""
-
-        def run(env):
-            flagged = env[model].search_count([("vmi_to_notify", "=", True)])
-            env["vmi.agreement"]._cron_vmi_notify()
-            left = env[model].search_count([("vmi_to_notify", "=", True)])
-            messages = env["mail.message"].search_count(
-                [("model", "=", model), ("message_type", "=", "comment")]
-            )
-            return f"{flagged} flagged, {flagged - left} cleared, {messages} comments on {model}"
-
-        return run
-
     def run_cron(method):
         def setup(env):
-            getattr(env["vmi.agreement"].with_context(queue_job__no_delay=True), method)()
+            getattr(
+                env["vmi.agreement"].with_context(queue_job__no_delay=True, vmi_notify_defer=True), method
+            )()
 
         return setup
 
     bench.measure("VMI reorder check (cron, all agreements)", cron_review)
     bench.measure(
-        "  then e-mails of the proposals (_cron_vmi_notify)",
-        send_flagged("purchase.order"),
+        "  then e-mails of the proposals (outbox jobs)",
+        send_queued("purchase.order"),
         setup=run_cron("_cron_review"),
     )
     bench.measure("  its computation (_compute_proposal_quantities)", review_compute(10))
@@ -458,8 +465,8 @@ def run_measurements(bench):
     bench.measure("lines: reorder check, the big agreement (1,000)", review_one(True))
     bench.measure("monthly settlement (cron, all bills)", settle)
     bench.measure(
-        "  then e-mails of the statements (_cron_vmi_notify)",
-        send_flagged("vmi.settlement"),
+        "  then e-mails of the statements (outbox jobs)",
+        send_queued("vmi.settlement"),
         setup=run_cron("_cron_settle"),
     )
 

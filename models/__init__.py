@@ -1,4 +1,5 @@
 from . import vmi_portal_mixin
+from . import vmi_notification
 from . import stock_location
 from . import vmi_agreement
 from . import vmi_agreement_review

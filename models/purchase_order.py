@@ -2,11 +2,11 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import float_compare, plaintext2html
+from odoo.tools import SQL, float_compare, plaintext2html
 
 from ..logic import rules
 from ..logic.arguments import as_id, as_number
-from .locking import lock_rows_or_raise
+from .locking import lock_rows, lock_rows_or_raise
 
 
 class PurchaseOrder(models.Model):
@@ -18,7 +18,7 @@ class PurchaseOrder(models.Model):
     """
 
     _name = "purchase.order"
-    _inherit = ["purchase.order", "vmi.portal.mixin"]
+    _inherit = ["purchase.order", "vmi.portal.mixin", "vmi.outbox.mixin"]
 
     vmi_agreement_id = fields.Many2one(
         "vmi.agreement",
@@ -58,7 +58,6 @@ class PurchaseOrder(models.Model):
             "vmi_confirmed_by",
             "vmi_confirmed_date",
             "vmi_reminder_date",
-            "vmi_to_notify",
         }
     )
 
@@ -67,15 +66,6 @@ class PurchaseOrder(models.Model):
         readonly=True,
         copy=False,
         help="When the supplier was last reminded of this proposal.",
-    )
-
-    vmi_to_notify = fields.Boolean(
-        string="Proposal E-mail Pending",
-        readonly=True,
-        copy=False,
-        index=True,
-        help="Proposed by the scheduled reorder check: the e-mail to the supplier is sent shortly "
-        "after, by the cron “VMI: send proposals and statements to suppliers”.",
     )
 
     def _vmi_portal_path(self):
@@ -527,19 +517,29 @@ class PurchaseOrder(models.Model):
                 )
         self.filtered(lambda po: po.state == "draft").write({"state": "sent"})
 
-    def _vmi_send_flagged(self):
-        """Deferred e-mail of proposals made by the scheduled reorder check
-        (``vmi.agreement._cron_vmi_notify``; ``self`` is locked): send those
-        still waiting for the supplier, and clear the flag of all of them in
-        the same transaction. A proposal answered, declined or cancelled
-        before the sender ran is not e-mailed any more."""
+    def _vmi_outbox_agreement(self):
+        return self.vmi_agreement_id
+
+    def _vmi_outbox_send(self, kind):
+        """The outbox's e-mails (``vmi.notification``; ``self`` is sudo, its
+        notifications locked): a new proposal or a reminder, for the
+        proposals still waiting for their supplier. One answered, declined or
+        cancelled before its turn is not e-mailed any more."""
         to_send = self.filtered(lambda po: po.vmi_state == "to_confirm" and po.state in ("draft", "sent"))
-        self.sudo().write({"vmi_to_notify": False})
-        # As when sent in the review's transaction (where the creation
-        # discards tracking): no "RFQ → RFQ Sent" line, the e-mail says it.
-        # It would also cost a notification and about six queries a proposal.
+        if kind == "reminder":
+            template = self.env.ref("stock_vmi.mail_template_vmi_proposal_reminder", raise_if_not_found=False)
+            if not template:
+                return self.browse()
+            for order in to_send:
+                order.message_post_with_source(
+                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
+                )
+            return to_send
+        # No "RFQ → RFQ Sent" tracking line: the e-mail says it (and it
+        # would cost a notification and about six queries a proposal).
         to_send._track_discard()
         to_send._vmi_notify_new_proposal()
+        return to_send
 
     @api.model
     def _vmi_reminder_days(self):
@@ -550,12 +550,15 @@ class PurchaseOrder(models.Model):
             return 2
 
     @api.model
-    def _cron_vmi_remind_proposals(self, batch_size=200):
+    def _cron_vmi_remind_proposals(self):
         """Remind suppliers of the proposals still waiting for their answer
         ``stock_vmi.proposal_reminder_days`` days (2 by default) after they
-        were sent or last reminded. The e-mail links to the proposal's portal
-        page with a fresh expiring token. Odoo runs one cron job at a time
-        (the job's row is locked), so a reminder is never sent twice."""
+        were sent or last reminded: one reminder per proposal in the outbox
+        (``vmi.notification``, sent by its jobs; the e-mail links to the
+        proposal's portal page with a fresh expiring token). The proposals
+        are locked (``SKIP LOCKED``) and their reminder date written in the
+        transaction that queues the reminder: two runs at once, or a
+        supplier answering meanwhile, never remind twice."""
         limit = fields.Datetime.subtract(fields.Datetime.now(), days=self._vmi_reminder_days())
         domain = [
             ("vmi_state", "=", "to_confirm"),
@@ -566,20 +569,15 @@ class PurchaseOrder(models.Model):
             ("vmi_reminder_date", "=", False),
             ("create_date", "<=", limit),
         ]
-        template = self.env.ref("stock_vmi.mail_template_vmi_proposal_reminder", raise_if_not_found=False)
-        if not template:
-            return
         orders = self.search(domain, order="id")
-        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
-        for start in range(0, len(orders), batch_size):
-            chunk = orders[start : start + batch_size]
-            for order in chunk:
-                order.message_post_with_source(
-                    template, message_type="comment", subtype_xmlid="mail.mt_comment"
-                )
-            chunk.sudo().write({"vmi_reminder_date": fields.Datetime.now()})
-            if auto_commit:
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+        if not orders:
+            return True
+        orders.flush_recordset(["vmi_reminder_date", "vmi_state"])
+        locked = lock_rows(orders, SQL("vmi_state = 'to_confirm'"))
+        if locked:
+            locked.sudo().write({"vmi_reminder_date": fields.Datetime.now()})
+            self.env["vmi.notification"]._vmi_queue(locked, "reminder")
+        return True
 
     @api.model
     def _get_vmi_open_proposals_domain(self):

@@ -3,13 +3,10 @@
 import logging
 from collections import defaultdict
 
-import psycopg2
-
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tools import SQL
 
-from .locking import lock_rows, lock_rows_or_raise
+from .locking import lock_rows_or_raise
 
 _logger = logging.getLogger(__name__)
 
@@ -574,106 +571,10 @@ class VmiAgreement(models.Model):
         """The monthly settlement's cron (``vmi.settlement._cron_settle``)."""
         return self.env["vmi.settlement"]._cron_settle(batch_size=batch_size)
 
-    def _settle(self, cutoff, notify="now"):
+    def _settle(self, cutoff):
         """Settle these agreements up to ``cutoff``
         (``vmi.settlement._settle_agreements``); returns the settlements."""
-        return self.env["vmi.settlement"]._settle_agreements(self, cutoff, notify=notify)
-
-    # ------------------------------------------------------------------
-    # Deferred e-mails of the scheduled review and settlement
-    # ------------------------------------------------------------------
-    # Models whose records the crons flag (``vmi_to_notify``) instead of
-    # e-mailing them in their own transaction; each implements
-    # ``_vmi_send_flagged()`` (send what still applies, clear the flag).
-    _VMI_NOTIFY_MODELS = ("purchase.order", "vmi.settlement")
-
-    @api.model
-    def _vmi_trigger_notify(self):
-        """Run the sender (``ir_cron_vmi_notify``) as soon as a cron worker is
-        free, rather than at its next hourly call."""
-        cron = self.env.ref("stock_vmi.ir_cron_vmi_notify", raise_if_not_found=False)
-        if cron:
-            cron.sudo()._trigger()
-
-    @api.model
-    def _cron_vmi_notify(self, batch_size=50):
-        """Send the proposals and statements flagged by the scheduled review
-        and settlement, ``batch_size`` records at a time, committing after
-        each chunk when run by the cron: a slow mail template or a large
-        month no longer holds the review's or the settlement's transaction,
-        and a failure costs one chunk, not the month's bills.
-
-        Each chunk is locked with ``FOR NO KEY UPDATE SKIP LOCKED`` and its
-        flags re-read under the lock (``_vmi_lock_flagged``), and a record's
-        flag is cleared in the transaction that posts its e-mail: two workers
-        (or a rerun) never send twice. A chunk that fails is retried record by
-        record; a record that still fails stays flagged for the next run.
-        """
-        auto_commit = not self.env.registry.in_test_mode() and self.env.context.get("cron_id")
-        for model in self._VMI_NOTIFY_MODELS:
-            records = self.env[model].sudo().search([("vmi_to_notify", "=", True)], order="id")
-            for start in range(0, len(records), batch_size):
-                chunk = self._vmi_lock_flagged(records[start : start + batch_size])
-                if chunk:
-                    self._vmi_send_chunk(chunk)
-                if auto_commit:
-                    self.env.cr.commit()  # pylint: disable=invalid-commit
-        return True
-
-    @api.model
-    def _vmi_lock_flagged(self, records):
-        """Lock those of ``records`` (proposals or statements) that are still
-        flagged and not locked by another transaction; return them.
-
-        Under REPEATABLE READ, a row another worker changed (sent) and
-        committed after this transaction's snapshot cannot be locked
-        (``locking.lock_rows``): the chunk is then left alone (its e-mails
-        were sent, or stay flagged for the next run)."""
-        if not records:
-            return records
-        records.flush_recordset(["vmi_to_notify"])
-        locked = lock_rows(records, SQL("vmi_to_notify"))
-        records.invalidate_recordset(["vmi_to_notify"])
-        return locked
-
-    @api.model
-    def _vmi_send_chunk(self, records):
-        """Send a locked chunk in one savepoint; if it fails, record by record,
-        so that one bad e-mail does not hold back the others. A chunk that
-        meets a concurrent update (another worker, e.g. a job, committed a
-        change to a row the e-mails touch: a serialization failure under
-        REPEATABLE READ) is expected, not an error: it stays flagged, the
-        sender is triggered again and a warning is logged."""
-        try:
-            with self.env.cr.savepoint():
-                records._vmi_send_flagged()
-            return
-        except psycopg2.errors.SerializationFailure:
-            self._vmi_defer_chunk(records)
-            return
-        except Exception:
-            if len(records) == 1:
-                _logger.exception("VMI e-mail of %s %s failed; retried next run", records._name, records.ids)
-                return
-            _logger.warning(
-                "VMI e-mails of %s %s failed; sending them one by one", records._name, records.ids
-            )
-        for record in records:
-            try:
-                with self.env.cr.savepoint():
-                    record._vmi_send_flagged()
-            except psycopg2.errors.SerializationFailure:
-                self._vmi_defer_chunk(record)
-            except Exception:
-                _logger.exception("VMI e-mail of %s %s failed; retried next run", record._name, record.id)
-
-    @api.model
-    def _vmi_defer_chunk(self, records):
-        """Leave ``records`` flagged for the sender's next run, soon."""
-        _logger.warning(
-            "VMI e-mails of %s %s met a concurrent update; sent again in a moment", records._name, records.ids
-        )
-        self._vmi_trigger_notify()
+        return self.env["vmi.settlement"]._settle_agreements(self, cutoff)
 
     # ------------------------------------------------------------------
     # Helpers for other models

@@ -91,8 +91,8 @@ class VmiAgreement(models.Model):
         its buyer's language, and logged. ``day`` only keys the job (the
         review of another day is another job).
 
-        The proposals are flagged for the supplier's e-mail rather than sent
-        here (``_cron_vmi_notify``, triggered at the end)."""
+        The proposals' e-mails go to the outbox (``vmi.notification``), sent
+        by jobs of their own once this one commits."""
         records = self.exists()
         agreements = lock_rows(records)
         self._vmi_retry_busy(records - agreements, "_job_review", day, attempt=attempt)
@@ -100,7 +100,7 @@ class VmiAgreement(models.Model):
             return self.env["purchase.order"]
         try:
             with self.env.cr.savepoint():
-                orders = agreements._run_review(notify="later")
+                orders = agreements._run_review()
         except Exception as error:  # noqa: BLE001 - retried agreement by agreement
             if len(agreements) == 1:
                 agreements._vmi_report_review_failure(error)
@@ -112,11 +112,9 @@ class VmiAgreement(models.Model):
             for agreement in agreements:
                 try:
                     with self.env.cr.savepoint():
-                        orders |= agreement._run_review(notify="later")
+                        orders |= agreement._run_review()
                 except Exception as agreement_error:  # noqa: BLE001 - noted, the others go on
                     agreement._vmi_report_review_failure(agreement_error)
-        if orders:
-            self._vmi_trigger_notify()
         return orders
 
     # A busy agreement's chunk is tried again this many seconds later, at most
@@ -164,13 +162,12 @@ class VmiAgreement(models.Model):
         )
         self.sudo().message_post(body=body, message_type="comment", subtype_xmlid="mail.mt_note")
 
-    def _run_review(self, notify="now"):
+    def _run_review(self):
         """Reorder check of ``self``: one proposal (RFQ) per agreement with all
         its due lines. Returns the purchase orders created.
 
-        ``notify="now"`` (Review Now, direct calls) e-mails each proposal to
-        its supplier at once; ``"later"`` (the cron) only flags them
-        (``vmi_to_notify``) for ``_cron_vmi_notify``.
+        Each proposal is e-mailed to its supplier through the outbox
+        (``vmi.notification``): by a job, once this transaction commits.
 
         The proposals are created without mail.thread's "Purchase Order
         created" log line (``mail_create_nolog``): the supplier's e-mail
@@ -195,9 +192,6 @@ class VmiAgreement(models.Model):
                 vals = agreement._prepare_purchase_order(due)
                 self.env["purchase.order"]._vmi_add_review_figures(vals, lines, stock)
                 order_vals.append(vals)
-        if notify == "later":
-            for vals in order_vals:
-                vals["vmi_to_notify"] = True
         Order = self.env["purchase.order"]
         orders = (
             Order.with_context(mail_create_nolog=True).create(order_vals).with_env(self.env)
@@ -214,8 +208,7 @@ class VmiAgreement(models.Model):
             self.browse(agreement_ids).sudo().write(
                 {"last_review_date": now, "next_review_date": rules.next_review_date(today, interval, today)}
             )
-        if orders and notify == "now":
-            orders._vmi_notify_new_proposal()
+        self.env["vmi.notification"]._vmi_queue(orders, "proposal")
         return orders
 
     def _prepare_purchase_order(self, due_lines):

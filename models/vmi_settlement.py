@@ -41,7 +41,7 @@ class VmiSettlement(models.Model):
 
     _name = "vmi.settlement"
     _description = "VMI Settlement"
-    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "vmi.portal.mixin"]
+    _inherit = ["mail.thread", "mail.activity.mixin", "portal.mixin", "vmi.portal.mixin", "vmi.outbox.mixin"]
     _order = "date_to desc, id desc"
     # Accountants and buyers only read settlements (they change through their
     # buttons), but answer a dispute in its thread.
@@ -97,15 +97,6 @@ class VmiSettlement(models.Model):
     supplier_answer_uid = fields.Many2one("res.users", string="Answered By", readonly=True, copy=False)
     supplier_answer_date = fields.Datetime(string="Answered On", readonly=True, copy=False)
     dispute_resolution = fields.Text(readonly=True, copy=False)
-    vmi_to_notify = fields.Boolean(
-        string="Statement E-mail Pending",
-        readonly=True,
-        copy=False,
-        index=True,
-        help="Settled by the scheduled settlement: the statement is e-mailed to the supplier shortly "
-        "after, by the cron “VMI: send proposals and statements to suppliers”.",
-    )
-
     # No UNIQUE(agreement_id, date_to): a second run for the same cut-off bills
     # the consumption recorded since (a second settlement). Billing exactly once
     # rests on the agreement lock and the ``settlement_id IS NULL`` claim
@@ -210,7 +201,7 @@ class VmiSettlement(models.Model):
         self.ensure_one()
         return self._create_bills()
 
-    def _create_bills(self, notify="now"):
+    def _create_bills(self):
         """Create the draft vendor bills (or refunds, when a period nets
         negative) of these settlements, with the current user's own rights (the
         settlements themselves are written with ``sudo``): one
@@ -220,8 +211,9 @@ class VmiSettlement(models.Model):
         settlement whose products all net to zero is marked billed, without
         a bill.
 
-        ``notify="now"`` e-mails the statements at once; ``"later"`` flags
-        them for ``vmi.agreement._cron_vmi_notify``. Returns the moves."""
+        The statements are e-mailed to the suppliers through the outbox
+        (``vmi.notification``), once this transaction commits. Returns the
+        moves."""
         Move = self.env["account.move"]
         to_bill = self.filtered("line_ids")
         (self - to_bill).sudo().state = "billed"
@@ -242,10 +234,7 @@ class VmiSettlement(models.Model):
             for settlement, bill in zip(settlements, company_bills, strict=True):
                 settlement.sudo().write({"bill_id": bill.id, "state": "billed"})
             bills |= company_bills.with_env(self.env)
-        if notify == "later":
-            to_bill.sudo().vmi_to_notify = True
-        else:
-            to_bill._vmi_send_statement()
+        self.env["vmi.notification"]._vmi_queue(to_bill, "statement")
         return bills
 
     def _prepare_bill(self, move_type):
@@ -393,14 +382,17 @@ class VmiSettlement(models.Model):
                     data["button_access"]["url"] = self._vmi_portal_url()
         return groups
 
-    def _vmi_send_flagged(self):
-        """Deferred statement e-mail of settlements made by the scheduled
-        settlement (``vmi.agreement._cron_vmi_notify``; ``self`` is locked).
-        A cancelled settlement is deleted, so it is never found here; one
-        without a bill (nothing to bill) is not e-mailed."""
+    def _vmi_outbox_agreement(self):
+        return self.agreement_id
+
+    def _vmi_outbox_send(self, kind):
+        """The outbox's statement e-mails (``vmi.notification``; ``self`` is
+        sudo, its notifications locked). A cancelled settlement is deleted,
+        so it is never found here; one without a bill (nothing to bill) is
+        not e-mailed."""
         to_send = self.filtered("bill_id")
-        self.sudo().write({"vmi_to_notify": False})
         to_send._vmi_send_statement()
+        return to_send
 
     def _vmi_send_statement(self):
         """E-mail each statement to its supplier, who follows it from then on

@@ -69,8 +69,8 @@ class VmiSettlement(models.Model):
     @api.model
     def _job_settle(self, agreement_ids, cutoff, attempt=0):
         """One chunk of the monthly settlement (a job): the agreements of
-        ``agreement_ids`` for ``cutoff``; the statements are e-mailed
-        afterwards by ``_cron_vmi_notify``, triggered here. Agreements that
+        ``agreement_ids`` for ``cutoff``; the statements go to the outbox
+        (``vmi.notification``), e-mailed once the job commits. Agreements that
         another transaction holds (a review job, the accountant's wizard,
         another worker) are not waited for: they get a job of their own a
         moment later (``vmi.agreement._vmi_retry_busy``)."""
@@ -81,10 +81,7 @@ class VmiSettlement(models.Model):
         )
         if not agreements:
             return self.browse()
-        settlements = self._settle_chunk(agreements, cutoff)
-        if settlements:
-            self.env["vmi.agreement"]._vmi_trigger_notify()
-        return settlements
+        return self._settle_chunk(agreements, cutoff)
 
     @api.model
     def _settle_chunk(self, agreements, cutoff):
@@ -95,7 +92,7 @@ class VmiSettlement(models.Model):
         Returns the settlements made."""
         try:
             with self.env.cr.savepoint():
-                return self._settle_agreements(agreements, cutoff, notify="later")
+                return self._settle_agreements(agreements, cutoff)
         except Exception as e:  # noqa: BLE001 - logged; retried agreement by agreement
             if len(agreements) == 1:
                 self._log_settle_failure(agreements, e)
@@ -107,7 +104,7 @@ class VmiSettlement(models.Model):
         for agreement in agreements:
             try:
                 with self.env.cr.savepoint():
-                    settlements |= self._settle_agreements(agreement, cutoff, notify="later")
+                    settlements |= self._settle_agreements(agreement, cutoff)
             except Exception as e:  # noqa: BLE001 - logged, the other agreements go on
                 self._log_settle_failure(agreement, e)
         return settlements
@@ -123,7 +120,7 @@ class VmiSettlement(models.Model):
             _logger.error("VMI settlement of %s failed", names, exc_info=error)
 
     @api.model
-    def _settle_agreements(self, agreements, cutoff, notify="now"):
+    def _settle_agreements(self, agreements, cutoff):
         """Settle the unbilled consumption of ``agreements`` up to ``cutoff`` (a date,
         inclusive, ending at midnight in each agreement's settlement time zone):
         one settlement and one draft vendor bill per agreement, all created in
@@ -143,9 +140,8 @@ class VmiSettlement(models.Model):
         serialization error and rolls back whole). A second run for the same
         cut-off bills only what was recorded since (a second settlement).
 
-        ``notify="now"`` (the accountant's wizard, direct calls) e-mails the
-        statements at once; ``"later"`` (the cron) flags them for
-        ``_cron_vmi_notify``.
+        The statements go to the outbox (``vmi.notification``): e-mailed by a
+        job once this transaction commits.
         """
         if not agreements:
             return self.browse()
@@ -191,7 +187,7 @@ class VmiSettlement(models.Model):
             for settlement_sudo, (_agreement, consumptions) in zip(settlements_sudo, to_settle, strict=True):
                 settlement_sudo._claim_consumptions(consumptions)
             settlements = settlements_sudo.sudo(False)
-            settlements._create_bills(notify=notify)
+            settlements._create_bills()
         # Accountants settle without the right to edit agreements. An earlier
         # cut-off never moves the date back (the cron would settle it again).
         agreements.filtered(

@@ -169,6 +169,7 @@ class TestJobs(VmiCommon):
             {
                 ("<vmi.agreement>._job_review", "root.vmi.review"),
                 ("<vmi.settlement>._job_settle", "root.vmi.settlement"),
+                ("<vmi.notification>._job_send", "root.vmi.notify"),
             },
         )
         for function in functions:

@@ -1,30 +1,50 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from datetime import date
+from datetime import date, timedelta
 from unittest.mock import patch
 
 import psycopg2
 
 from odoo import fields
-from odoo.exceptions import AccessError
+from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
+
+from odoo.addons.queue_job.job import Job
 
 from .common import VmiCommon
 
 
 @tagged("post_install", "-at_install")
 class TestNotify(VmiCommon):
-    """The scheduled review and settlement flag their proposals and statements
-    (``vmi_to_notify``); the sender cron e-mails them afterwards, in chunks,
-    once. Interactive paths (Review Now, the settlement wizard) still send at
-    once."""
+    """The outbox (``vmi.notification``): every e-mail to a supplier is a
+    record, sent by a job on ``root.vmi.notify`` after the transaction that
+    made it, once, retried with back-off, visible on its document."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         cls.agreement.date_start = date(2026, 1, 1)
         cls.Agreement = cls.env["vmi.agreement"]
-        cls.notify_cron = cls.env.ref("stock_vmi.ir_cron_vmi_notify")
+
+    def setUp(self):
+        super().setUp()
+        # Jobs are enqueued, not run at once (VmiCommon runs them at once).
+        self.env = self.env(context=dict(self.env.context, queue_job__no_delay=False))
+        self.Notification = self.env["vmi.notification"]
+
+    def _jobs(self):
+        return self.env["queue.job"].search([("method_name", "=", "_job_send")], order="id")
+
+    def _perform(self, jobs=None):
+        """Run the pending send jobs (as the job runner does, each once)."""
+        jobs = self._jobs().filtered(lambda j: j.state == "pending") if jobs is None else jobs
+        for job in jobs:
+            job.state = "started"
+            Job.load(self.env, job.uuid).perform()
+            job.state = "done"
+
+    def _notifications(self, record):
+        return self.Notification.search([("res_model", "=", record._name), ("res_id", "=", record.id)])
 
     def _proposal_messages(self, order):
         return order.message_ids.filtered(lambda m: m.subject and "VMI replenishment proposal" in m.subject)
@@ -32,60 +52,69 @@ class TestNotify(VmiCommon):
     def _statement_messages(self, settlement):
         return settlement.message_ids.filtered(lambda m: "/my/vmi/statement/" in (m.body or ""))
 
-    def _triggers(self):
-        return self.env["ir.cron.trigger"].search([("cron_id", "=", self.notify_cron.id)])
-
-    def _cron_review(self):
-        """45 on hand, review due: the cron proposes 55."""
+    def _review(self, agreements=None):
+        """45 on hand: the review proposes 55 (the job sends nothing yet)."""
         self._receive(45)
-        self.agreement.next_review_date = fields.Date.today()
-        triggers = self._triggers()
-        self.Agreement._cron_review()
-        self.assertTrue(self._triggers() - triggers, "the sender is triggered")
-        order = self.agreement.purchase_ids
-        self.assertEqual(len(order), 1)
-        return order
+        orders = (agreements or self.agreement).with_env(self.env)._run_review()
+        self.assertTrue(orders)
+        return orders
 
     # ------------------------------------------------------------------
     # Proposals
     # ------------------------------------------------------------------
-    def test_cron_review_flags_without_sending(self):
-        order = self._cron_review()
-        self.assertTrue(order.vmi_to_notify)
+    def test_review_queues_sends_after(self):
+        """The review's transaction only queues the e-mail (a notification and
+        its job on root.vmi.notify); the job sends it, once."""
+        order = self._review()
+        notification = self._notifications(order)
+        self.assertEqual(
+            (notification.kind, notification.state, notification.channel), ("proposal", "pending", "email")
+        )
+        self.assertEqual(notification.agreement_id, self.agreement)
+        self.assertEqual(notification.recipient_ids, self.supplier | self.supplier_contact)
         self.assertEqual(order.state, "draft")
         self.assertFalse(self._proposal_messages(order))
-        self.assertNotIn(self.supplier, order.message_partner_ids)
-
-    def test_sender_sends_once_and_clears_flag(self):
-        order = self._cron_review()
-        self.Agreement._cron_vmi_notify()
-        self.assertFalse(order.vmi_to_notify)
+        job = self._jobs()
+        self.assertEqual(len(job), 1)
+        self.assertEqual(job.channel, "root.vmi.notify")
+        self.assertEqual(job.records, notification)
+        self._perform()
+        self.assertEqual(notification.state, "sent")
+        self.assertEqual(notification.attempts, 1)
+        self.assertTrue(notification.date_sent)
         self.assertEqual(order.state, "sent")
         self.assertEqual(len(self._proposal_messages(order)), 1)
-        self.assertIn(self.supplier, order.message_partner_ids)
         self.assertIn(self.supplier_contact, order.message_partner_ids)
+        self.assertFalse(
+            order.message_ids.filtered(
+                lambda m: "RFQ Sent" in str(m.tracking_value_ids.mapped("new_value_char"))
+            )
+        )
+        # The job again (queue_job retrying it, a twin): nothing sent twice.
         count = len(order.message_ids)
-        self.Agreement._cron_vmi_notify()
-        self.assertEqual(len(order.message_ids), count, "nothing sent twice")
+        Job.load(self.env, job.uuid).perform()
+        self.assertEqual(len(order.message_ids), count)
+        self.assertEqual(notification.attempts, 1)
 
-    def test_sender_skips_answered_proposal(self):
-        """A proposal declined before the sender ran is not e-mailed; its flag is cleared."""
-        order = self._cron_review()
+    def test_answered_proposal_not_sent(self):
+        """A proposal declined before its e-mail left is not e-mailed."""
+        order = self._review()
         order.with_user(self.portal_user).action_vmi_supplier_decline("Not now")
-        self.assertEqual(order.state, "cancel")
-        self.Agreement._cron_vmi_notify()
-        self.assertFalse(order.vmi_to_notify)
+        self._perform()
+        self.assertEqual(self._notifications(order).state, "skipped")
         self.assertFalse(self._proposal_messages(order))
 
-    def test_sender_in_chunks_and_failure_keeps_flag(self):
-        """Chunks of ``batch_size``; a proposal whose e-mail fails stays flagged (logged),
-        the others of its chunk are sent."""
-        self._receive(45)
+    def test_failure_retried_with_backoff_then_failed(self):
+        """A failing e-mail is counted on its notification and tried again
+        after 1, 5, 15 and 60 minutes (a job with an ETA each); after the
+        fifth attempt it is failed and its buyer told on the proposal. The
+        other proposals of its job are sent."""
         other = self._create_agreement(self.supplier_b, [(self.product_2, 50, 100, 1.0)])
-        orders = (self.agreement | other)._run_review(notify="later")
+        orders = self._review(self.agreement | other)
         self.assertEqual(len(orders), 2)
-        self.assertTrue(all(orders.mapped("vmi_to_notify")))
+        self.assertEqual(len(self._jobs()), 1, "one job for the chunk")
         bad = orders.filtered(lambda o: o.vmi_agreement_id == self.agreement)
+        good = orders - bad
         Order = type(self.env["purchase.order"])
         notify = Order._vmi_notify_new_proposal
 
@@ -94,108 +123,242 @@ class TestNotify(VmiCommon):
                 raise ValueError("template broken")
             return notify(records)
 
-        with (
-            patch.object(Order, "_vmi_notify_new_proposal", notify_or_fail),
-            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "WARNING") as logs,
-        ):
-            self.Agreement._cron_vmi_notify(batch_size=2)
-        self.assertIn("template broken", "\n".join(logs.output))
-        good = orders - bad
-        self.assertTrue(bad.vmi_to_notify, "retried at the next run")
+        notification = self._notifications(bad)
+        with patch.object(Order, "_vmi_notify_new_proposal", notify_or_fail):
+            for attempt, delay in enumerate((60, 300, 900, 3600), start=1):
+                before = fields.Datetime.now()
+                with self.assertLogs("odoo.addons.stock_vmi.models.vmi_notification", "WARNING") as logs:
+                    self._perform()
+                self.assertTrue(all(r.levelname == "WARNING" for r in logs.records), logs.output)
+                self.assertEqual((notification.state, notification.attempts), ("pending", attempt))
+                self.assertIn("template broken", notification.last_error)
+                self.assertGreaterEqual(notification.next_try, before + timedelta(seconds=delay))
+                retry = self._jobs()[-1]
+                self.assertEqual((retry.state, retry.records), ("pending", notification))
+                self.assertGreaterEqual(retry.eta, before + timedelta(seconds=delay - 1))
+            with self.assertLogs("odoo.addons.stock_vmi.models.vmi_notification", "WARNING"):
+                self._perform()
+        self.assertEqual((notification.state, notification.attempts), ("failed", 5))
+        self.assertFalse(self._jobs().filtered(lambda j: j.state == "pending"), "no more retries")
         self.assertFalse(self._proposal_messages(bad))
-        self.assertFalse(good.vmi_to_notify)
+        note = bad.message_ids[0]
+        self.assertIn("could not be sent after 5 attempts", str(note.body))
+        self.assertIn(self.buyer.partner_id, note.partner_ids)
+        self.assertTrue(bad.vmi_notification_failed)
+        self.assertEqual(self._notifications(good).state, "sent")
         self.assertEqual(len(self._proposal_messages(good)), 1)
-        # Next run: sent.
-        self.Agreement._cron_vmi_notify(batch_size=1)
-        self.assertFalse(bad.vmi_to_notify)
+        self.assertFalse(good.vmi_notification_failed)
+        # Fixed: the buyer sends it again.
+        notification.with_user(self.buyer).action_retry()
+        self.assertEqual((notification.state, notification.attempts), ("pending", 0))
+        self._perform()
+        self.assertEqual(notification.state, "sent")
         self.assertEqual(len(self._proposal_messages(bad)), 1)
-        self.assertEqual(len(self._proposal_messages(good)), 1)
+        with self.assertRaisesRegex(UserError, "Only failed"):
+            notification.with_user(self.buyer).action_retry()
 
-    def test_sender_concurrent_update_is_a_warning(self):
+    def test_failure_note_in_buyer_language(self):
+        self.env["res.lang"]._activate_lang("zh_CN")
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"], overwrite=True)
+        self.buyer.lang = "zh_CN"
+        order = self._review()
+        notification = self._notifications(order)
+        notification.sudo().attempts = 4
+        Order = type(self.env["purchase.order"])
+        with (
+            patch.object(Order, "_vmi_notify_new_proposal", lambda records: 1 / 0),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_notification", "WARNING"),
+        ):
+            self._perform()
+        self.assertEqual(notification.state, "failed")
+        self.assertIn("无法发送", str(order.message_ids[0].body))
+
+    def test_concurrent_update_is_a_warning(self):
         """A chunk that meets another worker's committed update (a
-        serialization failure) stays flagged and the sender is triggered
-        again: a warning, no ERROR, nothing sent twice."""
-        self._receive(45)
-        order = self.agreement._run_review(notify="later")
+        serialization failure) is sent again 15 s later by a new job, without
+        counting an attempt: a warning, no ERROR, nothing sent twice."""
+        order = self._review()
+        notification = self._notifications(order)
         Order = type(self.env["purchase.order"])
 
-        def conflict(records):
+        def conflict(records, kind):
             raise psycopg2.errors.SerializationFailure("could not serialize access due to concurrent update")
 
-        triggers = self._triggers()
         with (
-            patch.object(Order, "_vmi_send_flagged", conflict),
-            self.assertLogs("odoo.addons.stock_vmi.models.vmi_agreement", "WARNING") as logs,
+            patch.object(Order, "_vmi_outbox_send", conflict),
+            self.assertLogs("odoo.addons.stock_vmi.models.vmi_notification", "WARNING") as logs,
         ):
-            self.Agreement._cron_vmi_notify()
+            self._perform()
         self.assertTrue(all(record.levelname == "WARNING" for record in logs.records), logs.output)
         self.assertIn("concurrent update", "\n".join(logs.output))
-        self.assertTrue(order.vmi_to_notify)
-        self.assertTrue(self._triggers() - triggers, "the sender runs again soon")
-        self.Agreement._cron_vmi_notify()
-        self.assertFalse(order.vmi_to_notify)
+        self.assertEqual((notification.state, notification.attempts), ("pending", 0))
+        retry = self._jobs().filtered(lambda j: j.state == "pending")
+        self.assertEqual(len(retry), 1)
+        self.assertTrue(retry.eta)
+        self._perform()
+        self.assertEqual(notification.state, "sent")
         self.assertEqual(len(self._proposal_messages(order)), 1)
 
-    def test_review_now_sends_at_once(self):
+    def test_sweeper_requeues_lost_notifications(self):
+        """The hourly sweeper hands notifications whose job was lost to new
+        jobs, once (identity key), and leaves those waiting for a retry."""
+        order = self._review()
+        notification = self._notifications(order)
+        self._jobs().unlink()  # cancelled and deleted by hand
+        self.Notification._cron_send()
+        self.Notification._cron_send()
+        self.assertEqual(len(self._jobs()), 1)
+        self._perform()
+        self.assertEqual(notification.state, "sent")
+        # Waiting for its next attempt: not before it is due.
+        order2 = self._review(self._create_agreement(self.supplier_b, [(self.product_2, 50, 100, 1.0)]))
+        later = self._notifications(order2)
+        later.sudo().next_try = fields.Datetime.now() + timedelta(minutes=5)
+        self._jobs().unlink()
+        self.Notification._cron_send()
+        self.assertFalse(self._jobs())
+
+    def test_review_now_sent_by_its_job(self):
         self._receive(45)
-        self.agreement.with_user(self.buyer).action_review_now()
+        self.agreement.with_env(self.env).with_user(self.buyer).action_review_now()
         order = self.agreement.purchase_ids
-        self.assertFalse(order.vmi_to_notify)
+        self.assertEqual(self._notifications(order).state, "pending")
+        self._perform()
         self.assertEqual(order.state, "sent")
         self.assertEqual(len(self._proposal_messages(order)), 1)
 
     def test_proposal_has_no_creation_log(self):
         """The supplier's e-mail replaces the "Purchase Order created" log line."""
-        self._receive(45)
-        order = self.agreement._run_review()
+        order = self._review()
+        self._perform()
         self.assertFalse(order.message_ids.filtered(lambda m: "created" in (m.body or "")))
         self.assertEqual(len(self._proposal_messages(order)), 1)
 
-    def test_buyer_cannot_flag(self):
-        self._receive(45)
-        order = self.agreement._run_review()
+    def test_visible_on_the_proposal(self):
+        order = self._review()
+        self.assertEqual(order.vmi_notification_count, 1)
+        action = order.action_view_vmi_notifications()
+        self.assertEqual(self.Notification.search(action["domain"]), self._notifications(order))
+        self.assertEqual(
+            self.Notification.with_user(self.buyer).search([("id", "=", self._notifications(order).id)]).name,
+            f"New proposal: {order.name}",
+        )
+
+    def test_outbox_access(self):
+        """Nobody writes the outbox by hand; portal users do not read it; a
+        company's notifications are its own."""
+        order = self._review()
+        notification = self._notifications(order)
         with self.assertRaises(AccessError):
-            order.with_user(self.buyer).write({"vmi_to_notify": True})
+            notification.with_user(self.buyer).write({"state": "sent"})
+        with self.assertRaises(AccessError):
+            self.Notification.with_user(self.buyer).create(
+                {
+                    "kind": "proposal",
+                    "res_model": "purchase.order",
+                    "res_id": order.id,
+                    "agreement_id": self.agreement.id,
+                }
+            )
+        with self.assertRaises(AccessError):
+            notification.with_user(self.portal_user).read(["state"])
+        with self.assertRaises(AccessError):
+            notification.with_user(self.portal_user).action_retry()
+        other_company = self.env["res.company"].create({"name": "VMI other company"})
+        self.buyer.write({"company_ids": [fields.Command.link(other_company.id)]})
+        self.assertFalse(
+            self.Notification.with_user(self.buyer)
+            .with_context(allowed_company_ids=other_company.ids)
+            .search([("id", "=", notification.id)])
+        )
+
+    # ------------------------------------------------------------------
+    # Reminders
+    # ------------------------------------------------------------------
+    def test_reminder_queued_once(self):
+        """The reminder cron queues one reminder per proposal waiting past the
+        delay; a second run the same day queues nothing."""
+        order = self._review()
+        self._perform()
+        self.env.cr.execute(
+            "UPDATE purchase_order SET create_date = now() - interval '3 days' WHERE id = %s", [order.id]
+        )
+        order.invalidate_recordset()
+        Order = self.env["purchase.order"]
+        Order._cron_vmi_remind_proposals()
+        Order._cron_vmi_remind_proposals()
+        reminder = self.Notification.search([("kind", "=", "reminder"), ("res_id", "=", order.id)])
+        self.assertEqual(len(reminder), 1)
+        self.assertEqual(reminder.state, "pending")
+        self.assertTrue(order.vmi_reminder_date)
+        count = len(order.message_ids)
+        self._perform()
+        self.assertEqual(reminder.state, "sent")
+        self.assertEqual(len(order.message_ids), count + 1)
+        self.assertIn("reminder", order.message_ids[0].subject)
+
+    def test_reminder_skips_locked_proposal(self):
+        """A proposal another transaction holds (its supplier answering) is not reminded now."""
+        order = self._review()
+        self.env.cr.execute(
+            "UPDATE purchase_order SET create_date = now() - interval '3 days' WHERE id = %s", [order.id]
+        )
+        order.invalidate_recordset()
+        from ..models import purchase_order
+
+        with patch.object(purchase_order, "lock_rows", lambda records, *a: records.browse()):
+            self.env["purchase.order"]._cron_vmi_remind_proposals()
+        self.assertFalse(self.Notification.search([("kind", "=", "reminder")]))
+        self.assertFalse(order.vmi_reminder_date)
 
     # ------------------------------------------------------------------
     # Statements
     # ------------------------------------------------------------------
-    def _cron_settle(self):
+    def _settle(self):
         self._receive(100)
         with freeze_time("2026-03-20 10:00:00"):
             self._consume(12)
         with freeze_time("2026-03-26 09:00:00"):
-            self.Agreement._cron_settle()
+            self.env["vmi.agreement"]._cron_settle()
+            for job in self.env["queue.job"].search([("method_name", "=", "_job_settle")]):
+                Job.load(self.env, job.uuid).perform()
         settlement = self.agreement.settlement_ids
         self.assertEqual(len(settlement), 1)
         self.assertTrue(settlement.bill_id)
         return settlement
 
-    def test_cron_settle_flags_statement_sender_sends_once(self):
-        triggers = self._triggers()
-        settlement = self._cron_settle()
-        self.assertTrue(self._triggers() - triggers, "the sender is triggered")
-        self.assertTrue(settlement.vmi_to_notify)
+    def test_statement_queued_then_sent_once(self):
+        settlement = self._settle()
+        notification = self._notifications(settlement)
+        self.assertEqual((notification.kind, notification.state), ("statement", "pending"))
         self.assertFalse(self._statement_messages(settlement))
-        self.Agreement._cron_vmi_notify()
-        self.assertFalse(settlement.vmi_to_notify)
+        self._perform()
+        self.assertEqual(notification.state, "sent")
         self.assertEqual(len(self._statement_messages(settlement)), 1)
         self.assertIn(self.supplier_contact, settlement.message_partner_ids)
-        self.Agreement._cron_vmi_notify()
-        self.assertEqual(len(self._statement_messages(settlement)), 1)
+        self.assertEqual(settlement.vmi_notification_count, 1)
+        # Accountants see the statements' notifications.
+        self.assertEqual(
+            self.Notification.with_user(self.accountant).search([("id", "=", notification.id)]), notification
+        )
 
     def test_cancelled_settlement_not_sent(self):
-        settlement = self._cron_settle()
+        settlement = self._settle()
+        notification = self._notifications(settlement)
         with freeze_time("2026-03-27 09:00:00"):
             settlement.with_user(self.accountant).action_cancel()
         self.assertFalse(settlement.exists())
-        self.Agreement._cron_vmi_notify()  # nothing left to send, no error
+        self._perform()
+        self.assertEqual(notification.state, "skipped")
 
-    def test_wizard_sends_statement_at_once(self):
+    def test_wizard_statement_sent_by_its_job(self):
         self._receive(100)
         with freeze_time("2026-03-20 10:00:00"):
             self._consume(12)
         with freeze_time("2026-03-26 09:00:00"):
-            settlement = self.agreement.with_user(self.accountant)._settle(date(2026, 3, 25))
-        self.assertFalse(settlement.vmi_to_notify)
+            settlement = (
+                self.agreement.with_env(self.env).with_user(self.accountant)._settle(date(2026, 3, 25))
+            )
+        self.assertFalse(self._statement_messages(settlement))
+        self._perform()
         self.assertEqual(len(self._statement_messages(settlement)), 1)

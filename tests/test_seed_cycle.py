@@ -22,9 +22,10 @@ class TestSeedCycle(VmiCommon):
         self.agreement.next_review_date = fields.Date.today()
         self.env["vmi.agreement"]._cron_review()
         order = self.agreement.purchase_ids
-        self.assertTrue(order.vmi_to_notify, "e-mailed by the sender, after the review")
-        self.env["vmi.agreement"]._cron_vmi_notify()
-        self.assertFalse(order.vmi_to_notify)
+        notification = self.env["vmi.notification"].search(
+            [("res_model", "=", "purchase.order"), ("res_id", "=", order.id)]
+        )
+        self.assertEqual(notification.state, "sent", "e-mailed by its own job, after the review")
         self.assertEqual(len(order), 1)
         self.assertEqual(order.order_line.product_qty, 55)
         self.assertEqual(order.order_line.price_unit, 12.5)

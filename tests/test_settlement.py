@@ -1,5 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import json
 from contextlib import contextmanager
 from datetime import date, datetime
 from unittest.mock import patch
@@ -872,6 +873,17 @@ class TestSettlement(VmiCommon):
                 cr.execute(
                     "DELETE FROM mail_followers WHERE res_model = %s AND res_id IN %s", [model, res_ids]
                 )
+            # The outbox's jobs (its notifications go with the agreement).
+            cr.execute("SELECT id FROM vmi_notification WHERE agreement_id = %s", [ids["agreement"]])
+            notification_ids = {row[0] for row in cr.fetchall()}
+            cr.execute("SELECT id, records FROM queue_job WHERE model_name = 'vmi.notification'")
+            job_ids = tuple(
+                job_id
+                for job_id, records in cr.fetchall()
+                if notification_ids & set(json.loads(records or "{}").get("ids", []))
+            )
+            if job_ids:
+                cr.execute("DELETE FROM queue_job WHERE id IN %s", [job_ids])
             # Order lines, bill lines, settlement lines and agreement lines go by cascade.
             cr.execute("DELETE FROM purchase_order WHERE id IN %s", [order_ids])
             cr.execute("DELETE FROM account_move WHERE id IN %s", [bill_ids])
@@ -958,33 +970,38 @@ class TestSettlement(VmiCommon):
         self.assertEqual(self._committed_state(ids), (1, 1, 0))
 
     def test_concurrent_statement_sender(self):
-        """Two senders at once: the one that finds the statement locked skips it (SKIP LOCKED);
-        one whose snapshot predates the other's commit skips it too; it is sent once."""
+        """Two send jobs of one statement at once: the one that finds its
+        notification locked skips it (SKIP LOCKED); one whose snapshot
+        predates the other's commit skips it too; it is sent once."""
         ids = self._committed_agreement()
         with self._new_env() as env:
-            settlement = env["vmi.agreement"].browse(ids["agreement"])._settle(CUTOFF, notify="later")
-            self.assertTrue(settlement.vmi_to_notify)
+            settlement = env["vmi.agreement"].browse(ids["agreement"])._settle(CUTOFF)
+            notification = env["vmi.notification"].search(
+                [("res_model", "=", "vmi.settlement"), ("res_id", "=", settlement.id)]
+            )
+            self.assertEqual(notification.state, "pending", "sent after the settlement commits")
             self.assertFalse(
                 settlement.message_ids.filtered(lambda m: "/my/vmi/statement/" in (m.body or ""))
             )
             env.cr.commit()
         with self._new_env() as env_a, self._new_env() as env_b:
             # B's snapshot starts before A sends.
-            env_b.cr.execute("SELECT 1 FROM vmi_settlement LIMIT 1")
-            settlement_a = env_a["vmi.settlement"].browse(settlement.id)
-            locked = env_a["vmi.agreement"]._vmi_lock_flagged(settlement_a)
-            self.assertEqual(locked, settlement_a)
-            env_b["vmi.agreement"]._cron_vmi_notify()  # locked by A: skipped, not waited for
-            self.assertTrue(env_b["vmi.settlement"].browse(settlement.id).vmi_to_notify)
-            locked._vmi_send_flagged()
-            env_a.cr.commit()
-            # B's snapshot still sees the flag; the lock fails and B skips the statement.
-            env_b["vmi.agreement"]._cron_vmi_notify()
+            env_b.cr.execute("SELECT 1 FROM vmi_notification LIMIT 1")
+            env_a["vmi.notification"].browse(notification.id)._job_send()
+            env_a.cr.flush()
+            with self.assertNoLogs("odoo.sql_db", "ERROR"):
+                # Locked by A: skipped, not waited for.
+                env_b["vmi.notification"].browse(notification.id)._job_send()
+                self.assertEqual(env_b["vmi.notification"].browse(notification.id).state, "pending")
+                env_a.cr.commit()
+                # B's snapshot still sees it pending; the lock fails and B skips it.
+                env_b["vmi.notification"].browse(notification.id)._job_send()
             env_b.cr.rollback()
-            env_b["vmi.agreement"]._cron_vmi_notify()
+            env_b["vmi.notification"].browse(notification.id)._job_send()  # sent: nothing to do
             env_b.cr.commit()
         with self._new_env() as env:
+            notification = env["vmi.notification"].browse(notification.id)
+            self.assertEqual((notification.state, notification.attempts), ("sent", 1))
             settlement = env["vmi.settlement"].browse(settlement.id)
-            self.assertFalse(settlement.vmi_to_notify)
             statements = settlement.message_ids.filtered(lambda m: "/my/vmi/statement/" in (m.body or ""))
             self.assertEqual(len(statements), 1)

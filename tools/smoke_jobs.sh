@@ -12,7 +12,8 @@
 # production (tools/run.sh --workers 2, queue_job's runner, channels
 # root.vmi.review:2 and root.vmi.settlement:2, no cron worker) and, once every job has run,
 # the script checks: one open proposal and one settlement for the cut-off;
-# the bill holds the consumption once; no job failed; no ERROR or traceback
+# the bill holds the consumption once; the proposal and the statement were
+# each e-mailed once, by the outbox's jobs; no job failed; no ERROR or traceback
 # in the log (a chunk refused because its twin holds the lock is a warning).
 #
 # Environment: STOCK_VMI_PORT / STOCK_VMI_GEVENT_PORT (default 8069 / 8072),
@@ -84,7 +85,7 @@ trap stop_server EXIT
 fail() { tail -n 40 "$SERVER_LOG" >&2 || true; die "job runner smoke test failed: $* (server log: $SERVER_LOG)"; }
 waited=0
 while :; do
-  left=$(sql "SELECT count(*) FROM queue_job WHERE method_name IN ('_job_review', '_job_settle')
+  left=$(sql "SELECT count(*) FROM queue_job WHERE method_name IN ('_job_review', '_job_settle', '_job_send')
               AND state NOT IN ('done', 'failed', 'cancelled')")
   [ "$left" = "0" ] && break
   kill -0 "$PGID" 2>/dev/null || fail "the server stopped"
@@ -95,7 +96,7 @@ stop_server
 trap - EXIT
 
 # 3. Each piece of work done once.
-failed=$(sql "SELECT count(*) FROM queue_job WHERE method_name IN ('_job_review', '_job_settle') AND state <> 'done'")
+failed=$(sql "SELECT count(*) FROM queue_job WHERE method_name IN ('_job_review', '_job_settle', '_job_send') AND state <> 'done'")
 [ "$failed" = "0" ] || fail "$failed jobs failed: $(sql "SELECT method_name, exc_info FROM queue_job WHERE state = 'failed' LIMIT 1")"
 proposals=$(sql "SELECT count(*) FROM purchase_order WHERE vmi_agreement_id = $AGREEMENT AND vmi_state = 'to_confirm'")
 [ "$proposals" = "1" ] || fail "expected one open proposal, found $proposals"
@@ -106,6 +107,20 @@ billed=$(sql "SELECT COALESCE(SUM(l.quantity), 0) FROM vmi_settlement_line l JOI
 consumed=$(sql "SELECT COALESCE(SUM(c.quantity), 0) FROM vmi_consumption c JOIN vmi_settlement s ON s.id = c.settlement_id
                 WHERE s.agreement_id = $AGREEMENT AND s.date_to = '$CUTOFF'")
 [ "$billed" = "$consumed" ] && [ "$billed" != "0" ] || fail "billed $billed, consumption of the settlement $consumed"
+# The outbox: the proposal's and the statement's e-mails, each sent once by
+# the notification jobs the review and settlement jobs queued.
+unsent=$(sql "SELECT count(*) FROM vmi_notification WHERE agreement_id = $AGREEMENT AND state NOT IN ('sent', 'skipped')")
+[ "$unsent" = "0" ] || fail "$unsent notifications not sent: $(sql "SELECT kind, state, last_error FROM vmi_notification WHERE agreement_id = $AGREEMENT AND state NOT IN ('sent', 'skipped') LIMIT 1")"
+for doc in "purchase_order:purchase.order:vmi_agreement_id = $AGREEMENT AND vmi_state = 'to_confirm'" \
+           "vmi_settlement:vmi.settlement:agreement_id = $AGREEMENT AND date_to = '$CUTOFF'"; do
+  IFS=: read -r table model where <<<"$doc"
+  sent=$(sql "SELECT count(*) FROM vmi_notification n JOIN $table d ON d.id = n.res_id
+              WHERE n.res_model = '$model' AND n.state = 'sent' AND $where")
+  mails=$(sql "SELECT count(*) FROM mail_message m JOIN $table d ON d.id = m.res_id
+               WHERE m.model = '$model' AND m.message_type = 'comment' AND m.subtype_id = (
+                 SELECT res_id FROM ir_model_data WHERE module = 'mail' AND name = 'mt_comment') AND $where")
+  [ "$sent" = "1" ] && [ "$mails" = "1" ] || fail "$model: $sent notifications sent, $mails e-mails (expected 1 and 1)"
+done
 # Odoo logs every failed query at ERROR ("odoo.sql_db: bad query"), also the
 # serialization failures of two workers updating one row, which the caller
 # expects and retries (queue_job postpones the job, the e-mail sender defers
@@ -117,4 +132,4 @@ errors=$(awk '
   END { if (held != "") print held }' "$SERVER_LOG")
 [ -z "$errors" ] || { echo "$errors" >&2; fail "errors in the server log"; }
 conflicts=$(grep -c "odoo.sql_db: bad query" "$SERVER_LOG" || true)
-log "job runner OK: $jobs jobs run by 2 workers; 1 proposal, 1 settlement of $billed units for $CUTOFF; log clean ($conflicts concurrent updates retried)"
+log "job runner OK: $jobs jobs run by 2 workers; 1 proposal, 1 settlement of $billed units for $CUTOFF, each e-mailed once; log clean ($conflicts concurrent updates retried)"

@@ -111,8 +111,8 @@ consumed=$(sql "SELECT COALESCE(SUM(c.quantity), 0) FROM vmi_consumption c JOIN 
 # the notification jobs the review and settlement jobs queued.
 unsent=$(sql "SELECT count(*) FROM vmi_notification WHERE agreement_id = $AGREEMENT AND state NOT IN ('sent', 'skipped')")
 [ "$unsent" = "0" ] || fail "$unsent notifications not sent: $(sql "SELECT kind, state, last_error FROM vmi_notification WHERE agreement_id = $AGREEMENT AND state NOT IN ('sent', 'skipped') LIMIT 1")"
-for doc in "purchase_order:purchase.order:vmi_agreement_id = $AGREEMENT AND vmi_state = 'to_confirm'" \
-           "vmi_settlement:vmi.settlement:agreement_id = $AGREEMENT AND date_to = '$CUTOFF'"; do
+for doc in "purchase_order:purchase.order:d.vmi_agreement_id = $AGREEMENT AND d.vmi_state = 'to_confirm'" \
+           "vmi_settlement:vmi.settlement:d.agreement_id = $AGREEMENT AND d.date_to = '$CUTOFF'"; do
   IFS=: read -r table model where <<<"$doc"
   sent=$(sql "SELECT count(*) FROM vmi_notification n JOIN $table d ON d.id = n.res_id
               WHERE n.res_model = '$model' AND n.state = 'sent' AND $where")

@@ -28,12 +28,6 @@ class VmiNotification(models.Model):
     _description = "VMI Notification"
     _order = "id desc"
 
-    # What each kind is about; the model implements ``_vmi_outbox_send(kind)``.
-    _VMI_KIND_MODELS = {
-        "proposal": "purchase.order",
-        "reminder": "purchase.order",
-        "statement": "vmi.settlement",
-    }
     # Seconds to wait before the 2nd, 3rd, ... attempt; after the last one the
     # notification is failed (and its buyer told).
     _VMI_RETRY_DELAYS = (60, 300, 900, 3600)
@@ -159,7 +153,7 @@ class VmiNotification(models.Model):
             )._job_send(attempt=attempt)
 
     @api.model
-    def _cron_send(self, batch_size=None):
+    def _cron_send(self):
         """The sweeper (``ir_cron_vmi_notify``): hand the notifications still
         to send and due to jobs, in case their job was lost (cancelled by
         hand, a database restored). The jobs lock what they send, so a
@@ -193,7 +187,7 @@ class VmiNotification(models.Model):
         records.invalidate_recordset(["state"])
         groups = defaultdict(lambda: self.browse())
         for notification in locked:
-            groups[notification.kind] |= notification
+            groups[notification.res_model, notification.kind] |= notification
         for notifications in groups.values():
             notifications._vmi_send_group()
         return True
@@ -228,7 +222,7 @@ class VmiNotification(models.Model):
         mark them sent, or not needed when their document no longer needs
         them (``_vmi_outbox_send`` of the document's model decides)."""
         kind = self[0].kind
-        Document = self.env[self._VMI_KIND_MODELS[kind]].sudo()
+        Document = self.env[self[0].res_model].sudo()
         documents = Document.browse(self.mapped("res_id")).exists()
         sent = documents._vmi_outbox_send(kind)
         done = self.filtered(lambda n: n.res_id in sent.ids)

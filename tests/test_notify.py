@@ -1,5 +1,7 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
+import importlib.util
+import os
 from datetime import date, timedelta
 from unittest.mock import patch
 
@@ -8,6 +10,7 @@ import psycopg2
 from odoo import fields
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import freeze_time, tagged
+from odoo.tools.sql import column_exists
 
 from odoo.addons.queue_job.job import Job
 
@@ -362,3 +365,32 @@ class TestNotify(VmiCommon):
         self.assertFalse(self._statement_messages(settlement))
         self._perform()
         self.assertEqual(len(self._statement_messages(settlement)), 1)
+
+    # ------------------------------------------------------------------
+    # Upgrade from the flags (migrations/18.0.1.1.0)
+    # ------------------------------------------------------------------
+    def test_migration_queues_flagged_records(self):
+        """A proposal still flagged ``vmi_to_notify`` before the upgrade goes
+        to the outbox; the flag's column goes; the noupdate cron calls the
+        outbox's sweeper."""
+        order = self._review()
+        self._notifications(order).unlink()
+        self.env.cr.execute("ALTER TABLE purchase_order ADD COLUMN vmi_to_notify boolean")
+        self.env.cr.execute("UPDATE purchase_order SET vmi_to_notify = (id = %s)", [order.id])
+        cron = self.env.ref("stock_vmi.ir_cron_vmi_notify")
+        cron.write(
+            {"model_id": self.env.ref("stock_vmi.model_vmi_agreement").id, "code": "model._cron_vmi_notify()"}
+        )
+        path = os.path.join(
+            os.path.dirname(os.path.dirname(__file__)), "migrations", "18.0.1.1.0", "post-migrate.py"
+        )
+        spec = importlib.util.spec_from_file_location("stock_vmi_post_migrate_18_0_1_1_0", path)
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        module.migrate(self.env.cr, "18.0.1.0.0")
+        notification = self._notifications(order)
+        self.assertEqual((notification.kind, notification.state), ("proposal", "pending"))
+        self.assertFalse(column_exists(self.env.cr, "purchase_order", "vmi_to_notify"))
+        self.assertEqual((cron.model_id.model, cron.code), ("vmi.notification", "model._cron_send()"))
+        self._perform()
+        self.assertEqual(len(self._proposal_messages(order)), 1)

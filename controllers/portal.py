@@ -263,6 +263,9 @@ class VmiPortal(CustomerPortal):
         # The columns are the periods of the monthly average: they add up to it.
         windows = rules.consumption_windows(today, CONSUMPTION_MONTHS)
         by_window = lines._vmi_consumption_by_window(windows)
+        # The figures themselves, not the lines' computed fields: a thousand
+        # lines' field values cost more than the two queries behind them.
+        stock = lines._get_quantities()
         demand = lines._vmi_next_month_demand()
         open_proposals = (
             request.env["purchase.order"]
@@ -277,20 +280,25 @@ class VmiPortal(CustomerPortal):
         rows = []
         for line in lines:
             product = line.product_id
+            on_hand, incoming = stock[line.id]
+            months = by_window[line.id]
             rows.append(
                 {
                     "line": line,
                     "code": product.default_code or product.name,
                     "product": product.display_name,
-                    "on_hand": number(line.qty_on_hand),
+                    "on_hand": number(on_hand),
                     "reorder_point": number(line.reorder_point),
                     "max_qty": number(line.max_qty),
                     "status": line.stock_status,
                     "status_label": status_labels.get(line.stock_status, ""),
                     "status_class": STATUS_BADGE.get(line.stock_status, "text-bg-secondary"),
-                    "incoming": number(line.qty_incoming),
-                    "months": [number(qty) for qty in by_window[line.id]],
-                    "average": number(line.consumption_monthly_avg, 1),
+                    "incoming": number(incoming),
+                    "months": [number(qty) for qty in months],
+                    # The windows add up to the total of the monthly average
+                    # (``rules.consumption_windows``): the same figure as
+                    # ``consumption_monthly_avg``, without a third query.
+                    "average": number(rules.monthly_average(sum(months), CONSUMPTION_MONTHS), 1),
                     "demand": number(demand[line.id]) if line.id in demand else None,
                     "uom": line.product_uom_id.name,
                 }

@@ -261,3 +261,33 @@ def level_warning(on_hand, incoming, quantity, reorder_point, maximum):
     if after < reorder_point - _EPSILON:
         return STATUS_BELOW
     return None
+
+
+def pack_chunks(sizes, max_items, max_size):
+    """Split work into chunks for parallel workers: ``sizes`` is a list of
+    ``(key, size)`` (an agreement and its number of lines), in order. A
+    chunk takes the next items while it has fewer than ``max_items`` and
+    their sizes add up to at most ``max_size``; an item bigger than that is
+    a chunk of its own. The chunks come biggest first, so that workers
+    taking them in turn finish at about the same time (the biggest job
+    last would keep one worker busy while the others wait).
+
+    >>> pack_chunks([("a", 20), ("b", 20), ("c", 20), ("d", 1000), ("e", 20)], 2, 500)
+    [['d'], ['a', 'b'], ['c'], ['e']]
+    >>> pack_chunks([("a", 300), ("b", 300), ("c", 100)], 50, 500)
+    [['b', 'c'], ['a']]
+    >>> pack_chunks([], 50, 500)
+    []
+    """
+    chunks = []
+    keys, total = [], 0
+    for key, size in sizes:
+        if keys and (len(keys) >= max_items or total + size > max_size):
+            chunks.append((total, keys))
+            keys, total = [], 0
+        keys.append(key)
+        total += size
+    if keys:
+        chunks.append((total, keys))
+    chunks.sort(key=lambda chunk: -chunk[0])
+    return [keys for _total, keys in chunks]

@@ -77,6 +77,12 @@ class PurchaseOrderLine(models.Model):
         if not vmi_lines:
             return
         Model = self.env["account.analytic.distribution.model"]
+        if not Model.search_count([], limit=1):
+            # No distribution model at all (most companies): nothing applies,
+            # no domain to build per line.
+            for line in vmi_lines:
+                line.analytic_distribution = line.analytic_distribution
+            return
         defaults = Model._get_default_search_domain_vals()
         per_line = {}
         for line in vmi_lines:

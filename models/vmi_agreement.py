@@ -567,9 +567,9 @@ class VmiAgreement(models.Model):
     # Settlement (SPEC step 5): vmi.settlement settles (models/vmi_settlement_run.py)
     # ------------------------------------------------------------------
     @api.model
-    def _cron_settle(self, batch_size=50):
+    def _cron_settle(self, batch_size=25, max_lines=500):
         """The monthly settlement's cron (``vmi.settlement._cron_settle``)."""
-        return self.env["vmi.settlement"]._cron_settle(batch_size=batch_size)
+        return self.env["vmi.settlement"]._cron_settle(batch_size=batch_size, max_lines=max_lines)
 
     def _settle(self, cutoff):
         """Settle these agreements up to ``cutoff``

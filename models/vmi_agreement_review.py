@@ -190,14 +190,11 @@ class VmiAgreement(models.Model):
             ]
             if due:
                 vals = agreement._prepare_purchase_order(due)
-                self.env["purchase.order"]._vmi_add_review_figures(vals, lines, stock)
+                # The agreement's own lines: all the review's lines, for each
+                # of hundreds of agreements, made this quadratic.
+                self.env["purchase.order"]._vmi_add_review_figures(vals, agreement.line_ids, stock)
                 order_vals.append(vals)
-        Order = self.env["purchase.order"]
-        orders = (
-            Order.with_context(mail_create_nolog=True).create(order_vals).with_env(self.env)
-            if order_vals
-            else Order
-        )
+        orders = self.env["purchase.order"]._vmi_create_proposals(order_vals)
         # The review's bookkeeping is written as superuser: VMI users run
         # reviews but may not edit agreements. One write per review interval.
         now = fields.Datetime.now()

@@ -5,7 +5,7 @@ from collections import defaultdict
 
 from odoo import SUPERUSER_ID, api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import plaintext2html
+from odoo.tools import float_round, plaintext2html
 
 from .account_move import is_settlement_cancel, settlement_cancel_context, settlement_link_context
 
@@ -158,41 +158,41 @@ class VmiSettlement(models.Model):
         lines_by_key = {
             (line.product_id.id, line.uom_id.id, line.price_unit): line.id for line in self.line_ids
         }
+        consumptions.flush_recordset(
+            ["product_id", "uom_id", "price_unit", "settlement_id", "settlement_line_id"]
+        )
+        ids = list(dict.fromkeys(consumptions.ids))
+        self.env.cr.execute(
+            "SELECT id, product_id, uom_id, price_unit FROM vmi_consumption WHERE id IN %s",
+            [tuple(ids)],
+        )
+        # price_unit as the ORM reads it (Float.convert_to_cache: rounded to
+        # the field's digits), as the lines' keys were.
+        digits = consumptions._fields["price_unit"].get_digits(self.env)
+        line_of = {}
+        for consumption_id, product_id, uom_id, price_unit in self.env.cr.fetchall():
+            price = float(price_unit or 0.0)
+            if digits:
+                price = float_round(price, precision_digits=digits[1])
+            # None: a product whose consumption nets to zero has no line.
+            line_of[consumption_id] = lines_by_key.get((product_id, uom_id, price))
+        # One statement, each row written once: its settlement and its line.
         self.env.cr.execute(
             """
-            UPDATE vmi_consumption
-               SET settlement_id = %s
-             WHERE id IN %s AND settlement_id IS NULL
-            RETURNING id
+            UPDATE vmi_consumption c
+               SET settlement_id = %s, settlement_line_id = v.line_id
+              FROM unnest(%s::int[], %s::int[]) AS v(id, line_id)
+             WHERE c.id = v.id AND c.settlement_id IS NULL
+            RETURNING c.id
             """,
-            [self.id, tuple(consumptions.ids)],
+            [self.id, ids, [line_of.get(cid) for cid in ids]],
         )
-        claimed = {row[0] for row in self.env.cr.fetchall()}
-        if claimed != set(consumptions.ids):
+        if len(self.env.cr.fetchall()) != len(ids):
             raise UserError(
                 self.env._(
                     "Some consumption of %s was billed by another settlement meanwhile; nothing was billed.",
                     self.agreement_id.name,
                 )
-            )
-        consumption_ids, line_ids = [], []
-        for consumption in consumptions:
-            line_id = lines_by_key.get(
-                (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
-            )
-            if line_id:
-                consumption_ids.append(consumption.id)
-                line_ids.append(line_id)
-        if consumption_ids:
-            # One statement for all the settlement lines.
-            self.env.cr.execute(
-                """
-                UPDATE vmi_consumption c
-                   SET settlement_line_id = v.line_id
-                  FROM unnest(%s::int[], %s::int[]) AS v(id, line_id)
-                 WHERE c.id = v.id
-                """,
-                [consumption_ids, line_ids],
             )
         consumptions.invalidate_recordset(["settlement_id", "settlement_line_id"])
 
@@ -401,15 +401,7 @@ class VmiSettlement(models.Model):
         Written with ``sudo``: the accountant who settles only reads
         settlements; the message's author stays the current user."""
         template = self.env.ref("stock_vmi.mail_template_vmi_statement", raise_if_not_found=False)
-        if not template:
-            return
-        for settlement in self.sudo():
-            settlement.message_subscribe(partner_ids=settlement._vmi_supplier_recipients().ids)
-            settlement.message_post_with_source(
-                template,
-                message_type="comment",
-                subtype_xmlid="mail.mt_comment",
-            )
+        self.sudo()._vmi_post_template(template)
 
     # ------------------------------------------------------------------
     # Supplier approval

@@ -24,7 +24,7 @@ class VmiSettlement(models.Model):
     _inherit = "vmi.settlement"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
-    def _cron_settle(self, batch_size=50):
+    def _cron_settle(self, batch_size=25, max_lines=500):
         """Monthly settlement: bill each agreement's settlement day once that
         day is over (the day after, up to the end of the settlement day), and
         catch up the latest missed settlement day if the cron was down
@@ -32,7 +32,10 @@ class VmiSettlement(models.Model):
         settlement time zone (``vmi.consumption._get_settlement_tz``).
 
         The cron only finds what is due: agreements sharing a cut-off go to
-        ``queue_job`` jobs of ``batch_size`` agreements on the channel
+        ``queue_job`` jobs of at most ``batch_size`` agreements and
+        ``max_lines`` agreement lines (an agreement with more is a job of its
+        own), biggest first (``rules.pack_chunks``: two workers finish
+        together), on the channel
         ``root.vmi.settlement`` (its capacity: how many chunks are billed at
         once, in every Odoo server of the database), each keyed by its
         agreements and cut-off (``identity_exact``): a second cron run, or a
@@ -52,9 +55,15 @@ class VmiSettlement(models.Model):
             )
             if cutoff:
                 ids_by_cutoff[cutoff].append(agreement.id)
+        line_counts = {
+            agreement.id: count
+            for agreement, count in self.env["vmi.agreement.line"]._read_group(
+                [("agreement_id", "in", agreements.ids)], ["agreement_id"], ["__count"]
+            )
+        }
         for cutoff, agreement_ids in sorted(ids_by_cutoff.items()):
-            for start in range(0, len(agreement_ids), batch_size):
-                chunk_ids = agreement_ids[start : start + batch_size]
+            sizes = [(agreement_id, line_counts.get(agreement_id, 0)) for agreement_id in agreement_ids]
+            for chunk_ids in rules.pack_chunks(sizes, batch_size, max_lines):
                 self.with_delay(
                     channel="root.vmi.settlement",
                     identity_key=identity_exact,
@@ -159,16 +168,20 @@ class VmiSettlement(models.Model):
             ids_by_end[Consumption._get_cutoff_end(cutoff, agreement)].append(agreement.id)
         Consumption.flush_model()
         groups = []
-        for cutoff_end, agreement_ids in ids_by_end.items():  # one query per time zone
-            groups += Consumption._read_group(
-                [
-                    ("agreement_id", "in", agreement_ids),
-                    ("settlement_id", "=", False),
-                    ("date", "<", cutoff_end),
-                ],
-                ["agreement_id"],
-                ["id:array_agg"],
-            )
+        # What each agreement consumed, per product, unit and agreed price:
+        # summed by the database, not row by row in Python.
+        totals = defaultdict(dict)
+        for cutoff_end, agreement_ids in ids_by_end.items():  # two queries per time zone
+            domain = [
+                ("agreement_id", "in", agreement_ids),
+                ("settlement_id", "=", False),
+                ("date", "<", cutoff_end),
+            ]
+            groups += Consumption._read_group(domain, ["agreement_id"], ["id:array_agg"])
+            for agreement, product, uom, price_unit, quantity in Consumption._read_group(
+                domain, ["agreement_id", "product_id", "uom_id", "price_unit"], ["quantity:sum"]
+            ):
+                totals[agreement.id][product.id, uom.id, price_unit] = quantity
         # One prefetch for all the consumption rows of the batch.
         consumptions_all = Consumption.browse([cid for _agreement, ids in groups for cid in ids])
         to_settle = [
@@ -180,7 +193,7 @@ class VmiSettlement(models.Model):
             # Settlements are read-only for accountants: only this method writes them.
             settlements_sudo = settlements.sudo().create(
                 [
-                    self._prepare_settlement(agreement, cutoff, consumptions)
+                    self._prepare_settlement(agreement, cutoff, consumptions, totals=totals[agreement.id])
                     for agreement, consumptions in to_settle
                 ]
             )
@@ -196,9 +209,11 @@ class VmiSettlement(models.Model):
         return settlements
 
     @api.model
-    def _prepare_settlement(self, agreement, cutoff, consumptions):
+    def _prepare_settlement(self, agreement, cutoff, consumptions, totals=None):
         """Extension point: values of the settlement of ``agreement``'s
-        ``consumptions``.
+        ``consumptions``; ``totals``, when given, is their quantity per
+        ``(product id, unit id, agreed price)`` (``_settle_agreements`` sums
+        them in one query for all agreements).
 
         The period ends on ``cutoff`` and starts the day after the previous
         cut-off (the last settlement date before ``cutoff``), so periods never
@@ -225,10 +240,11 @@ class VmiSettlement(models.Model):
                 agreement, min(consumptions.mapped("date"))
             )
             start = min(start, first)
-        totals = defaultdict(float)
-        for consumption in consumptions:
-            key = (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
-            totals[key] += consumption.quantity
+        if totals is None:
+            totals = defaultdict(float)
+            for consumption in consumptions:
+                key = (consumption.product_id.id, consumption.uom_id.id, consumption.price_unit)
+                totals[key] += consumption.quantity
         line_vals = []
         for (product_id, uom_id, price_unit), qty in totals.items():
             rounding = self.env["uom.uom"].browse(uom_id).rounding

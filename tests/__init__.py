@@ -26,3 +26,4 @@ from . import test_statement_figures
 from . import test_doctests
 from . import test_proposal_figures
 from . import test_jobs
+from . import test_outbox_batch

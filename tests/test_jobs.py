@@ -160,6 +160,26 @@ class TestJobs(VmiCommon):
         self._perform(jobs)
         self.assertEqual(len(self.agreement.settlement_ids), 1)
 
+    def test_settlement_chunks_by_lines_biggest_first(self):
+        """Chunks hold at most ``batch_size`` agreements and ``max_lines``
+        lines, an agreement with more alone, the biggest enqueued first."""
+        self.agreement.date_start = date(2026, 1, 1)
+        big = self._create_agreement(
+            self.supplier_b,
+            [(self.product, 5, 10, 1.0), (self.product_2, 5, 10, 1.0)],
+            date_start=date(2026, 1, 1),
+        )
+        with freeze_time("2026-03-26 09:00:00"):
+            self.env["vmi.settlement"]._cron_settle(batch_size=25, max_lines=1)
+            jobs = self._jobs("_job_settle").sorted("id")
+        self.assertEqual([job.args[0] for job in jobs], [big.ids, self.agreement.ids])
+        with freeze_time("2026-03-26 09:00:00"):
+            self.Job.search([]).unlink()
+            self.env["vmi.settlement"]._cron_settle()
+            jobs = self._jobs("_job_settle")
+        self.assertEqual(len(jobs), 1, "3 lines in all: one chunk by default")
+        self.assertEqual(sorted(jobs.args[0]), sorted((self.agreement | big).ids))
+
     def test_job_functions(self):
         """The jobs run on the VMI channels with a retry pattern (a company
         sets each channel's capacity)."""

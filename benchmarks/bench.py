@@ -445,6 +445,52 @@ def bills_floor(settle):
     return setup, run
 
 
+def projection(which):
+    """The projected stock over 30 days (issue 11): all lines, one
+    agreement of 20 lines, the big agreement of 1,000: the queries do
+    not follow the lines."""
+
+    def run(env):
+        if which == "big":
+            lines = (
+                env["vmi.agreement"]
+                .browse(int(env["ir.config_parameter"].get_param("stock_vmi.bench_big_agreement")))
+                .line_ids
+            )
+        elif which == "one":
+            lines = grid_agreements(env)[:1].line_ids
+        else:
+            lines = grid_agreements(env).line_ids
+        figures = lines._vmi_projected_stock()
+        out = sum(1 for f in figures.values() if f["out_date"])
+        return f"{len(lines)} lines x 30 days, {out} run out"
+
+    return run
+
+
+def age_overstock(env):
+    """Every line above its maximum has been so for 40 days (the build
+    writes the stock in bulk), so the overstock check opens their cases."""
+    lines = env["vmi.agreement.line"].search([("state", "=", "active")])
+    stock = lines._get_quantities()
+    above = [line.id for line in lines if stock[line.id][0] > line.max_qty]
+    if above:
+        env.cr.execute(
+            "UPDATE vmi_agreement_line SET stock_status = 'above', "
+            "overstock_since = now() - interval '40 days' WHERE id = ANY(%s)",
+            [above],
+        )
+    env.invalidate_all()
+
+
+def overstock_check(env):
+    cases = (
+        env["vmi.overstock.case"].with_context(queue_job__no_delay=True, vmi_notify_defer=True)._cron_check()
+    )
+    lines = env["vmi.agreement.line"].search_count([("state", "=", "active")])
+    return f"{lines} lines checked, {len(cases)} cases opened"
+
+
 def run_measurements(bench):
     def cron_review(env):
         orders = env["purchase.order"].search_count([("vmi_agreement_id", "!=", False)])
@@ -536,6 +582,10 @@ def run_measurements(bench):
     bench.measure("scaling: computation, all agreements", review_compute(10))
     bench.measure("lines: reorder check, one agreement of 20 lines", review_one(False))
     bench.measure("lines: reorder check, the big agreement (1,000)", review_one(True))
+    bench.measure("projected stock, 30 days, all lines", projection("all"))
+    bench.measure("overstock check (cron), all lines", overstock_check, setup=age_overstock)
+    bench.measure("projected stock, one agreement of 20 lines", projection("one"))
+    bench.measure("projected stock, the big agreement (1,000)", projection("big"))
     bench.measure("monthly settlement (cron, all bills)", settle)
     prepare_bills, odoo_create_bills = bills_floor(run_cron("_cron_settle"))
     bench.measure("Odoo: account.move.create of the same bills", odoo_create_bills, setup=prepare_bills)
@@ -904,6 +954,16 @@ def print_report(args, bench, portal, counts, workers=None):
             big["queries"] <= 2 * one["queries"],
         )
     )
+    p_one = rows.get("projected stock, one agreement of 20 lines")
+    p_big = rows.get("projected stock, the big agreement (1,000)")
+    if p_one and p_big:
+        checks.append(
+            (
+                "projected stock: queries not by lines",
+                f"20 -> {counts['big_lines']} lines: {p_one['queries']} -> {p_big['queries']} queries",
+                p_big["queries"] <= p_one["queries"] + 2,
+            )
+        )
     for name, value, ok in checks:
         mark = "n/a" if ok is None else ("met" if ok else "MISSED")
         print(f"  {name:<44} {mark:<7} {value}")

@@ -1,2 +1,4 @@
 from . import portal
 from . import purchase_portal
+from . import portal_projection
+from . import portal_overstock

@@ -247,6 +247,7 @@ class VmiPortal(CustomerPortal):
             return self._vmi_login_redirect()
         values = self._prepare_portal_layout_values()
         values.update(self._vmi_agreement_page_values(agreement, by_token))
+        values["access_token"] = access_token if by_token else None
         return request.render("stock_vmi.portal_my_vmi_agreement", values)
 
     def _vmi_number_formatter(self):
@@ -416,9 +417,17 @@ class VmiPortal(CustomerPortal):
     @http.route(
         "/my/vmi/proposal/<int:order_id>/confirm", type="http", auth="user", methods=["POST"], website=True
     )
-    def portal_vmi_proposal_confirm(self, order_id, note=None, **kw):
+    def portal_vmi_proposal_confirm(
+        self, order_id, note=None, freight_cost=None, accept_short_notice=None, **kw
+    ):
         order = self._vmi_get_for_action("purchase.order", order_id)
-        error = self._vmi_run_action(order, "action_vmi_supplier_confirm", note=self._vmi_clean_text(note))
+        extra = {}
+        if order.sudo().vmi_emergency_id:
+            # An emergency: the rush freight, and the acceptance of a short notice.
+            extra = {"freight_cost": freight_cost or 0, "accept_short_notice": bool(accept_short_notice)}
+        error = self._vmi_run_action(
+            order, "action_vmi_supplier_confirm", note=self._vmi_clean_text(note), **extra
+        )
         if error:
             return self._vmi_render_proposal(order.sudo(), error=error, status=400)
         return request.redirect(f"/my/vmi/proposal/{order_id}?message=confirmed")

@@ -65,6 +65,81 @@ def reorder_quantity(on_hand, incoming, reorder_point, maximum, pack_multiple=1.
     return up
 
 
+def cover_days(review_days, lead_days):
+    """Days an order not placed today takes to arrive at the earliest: until
+    the next review, plus the supplier's lead time (SPEC: review every 3
+    days, lead time 3 days: 6). Both count at least 0 and the review at
+    least 1 (a review every 0 days is a daily one).
+
+    >>> cover_days(3, 3)
+    6
+    >>> cover_days(0, 0)
+    1
+    """
+    return max(int(review_days), 1) + max(int(lead_days), 0)
+
+
+def forecast_reorder_quantity(on_hand, incoming, reorder_point, maximum, expected, usual, pack_multiple=1.0):
+    """Quantity to propose when the customer's demand plan is known (0 when
+    nothing is due).
+
+    The agreed levels were set for the usual demand. ``expected`` is the
+    demand the plan expects over :func:`cover_days` (the review interval
+    plus the lead time: until an order of the next review could arrive),
+    ``usual`` the demand of the 3-month average over the same days (without
+    a plan the review passes the average as both: the plain min/max rule).
+    With the position ``P = on_hand + incoming`` and the plan's difference
+    ``extra = expected - usual`` (negative when the plan expects less):
+
+    * due when ``P - extra < reorder point``: the plan moves the reorder
+      point by what it expects beyond the usual demand, so a heavier plan
+      orders earlier and a lighter one later;
+    * quantity ``max(maximum - P, reorder point + extra - P, expected - P)``:
+      up to the maximum, as always, unless the plan expects more than the
+      levels hold; then enough to be at the reorder point (and never out of
+      stock) when an order of the next review can arrive: the position
+      passes the maximum;
+    * rounded to whole packs like :func:`reorder_quantity`: down when that
+      still covers it, else up.
+
+    The seed (45 on hand, reorder point 50, maximum 100; the plan says 90
+    next month, 3 a day over 3 + 3 days: 18, against the usual 80 a month:
+    16) stays 55. A plan of 90 makes 51 on hand due now (51 - 2 < 50),
+    where min/max waits; a plan of 40 (8 over 6 days) lets 45 on hand wait
+    (45 + 8 >= 50); a plan of 600 (120) needs 109, not 55:
+
+    >>> forecast_reorder_quantity(45, 0, 50, 100, 18, 16)
+    55.0
+    >>> forecast_reorder_quantity(51, 0, 50, 100, 18, 16), reorder_quantity(51, 0, 50, 100)
+    (49.0, 0)
+    >>> forecast_reorder_quantity(45, 0, 50, 100, 8, 16)
+    0
+    >>> forecast_reorder_quantity(45, 0, 50, 100, 120, 16)
+    109.0
+    >>> forecast_reorder_quantity(45, 0, 50, 100, 120, 16, 10)
+    110
+    >>> forecast_reorder_quantity(45, 0, 50, 100, 16, 16) == reorder_quantity(45, 0, 50, 100)
+    True
+    """
+    position = on_hand + incoming
+    extra = max(expected, 0) - max(usual, 0)
+    reorder_at = reorder_point + extra
+    zero = 0.0 if isinstance(position + extra, float) else 0
+    if position >= reorder_at - _EPSILON:
+        return zero
+    needed = max(reorder_at, expected)
+    raw = max(maximum - position, needed - position)
+    if raw <= _EPSILON:
+        return zero
+    down = round_to_pack(raw, pack_multiple, up=False)
+    if down > _EPSILON and position + down >= needed - _EPSILON:
+        return down
+    up = round_to_pack(raw, pack_multiple, up=True)
+    while position + up < needed - _EPSILON and pack_multiple > 0:
+        up += pack_multiple
+    return up
+
+
 def stock_status(on_hand, reorder_point, maximum, incoming=0.0):
     """Status of an agreement line.
 
@@ -221,9 +296,39 @@ REASON_PACK_DOWN = "pack_down"  # ... rounded down to whole packs
 REASON_PACK_UP = "pack_up"  # ... rounded up to whole packs (may pass the maximum)
 
 
-def reorder_reason(on_hand, incoming, reorder_point, maximum, pack_multiple, quantity):
+REASON_FORECAST = "forecast"  # position above the reorder point, but not after the expected demand
+REASON_DEMAND = "demand"  # the expected demand is more than the levels hold: past the maximum
+
+
+def demand_reason(on_hand, incoming, reorder_point, maximum, expected, usual):
+    """What the demand plan (:func:`forecast_reorder_quantity`) changed:
+    ``REASON_FORECAST`` when the line is due only because of it (its
+    position is not below the reorder point), ``REASON_DEMAND`` when it
+    raised the quantity past the maximum, ``None`` when it changed nothing.
+
+    >>> demand_reason(45, 0, 50, 100, 18, 16) is None
+    True
+    >>> demand_reason(51, 0, 50, 100, 18, 16)
+    'forecast'
+    >>> demand_reason(45, 0, 50, 100, 120, 16)
+    'demand'
+    """
+    position = on_hand + incoming
+    needed = max(reorder_point + expected - usual, expected)
+    if needed > maximum + _EPSILON:
+        return REASON_DEMAND
+    if position >= reorder_point - _EPSILON and expected > usual + _EPSILON:
+        return REASON_FORECAST
+    return None
+
+
+def reorder_reason(
+    on_hand, incoming, reorder_point, maximum, pack_multiple, quantity, expected=0.0, usual=0.0
+):
     """Why the review proposed ``quantity``: a ``REASON_*`` code and the
-    figures the explanation quotes (position, shortfall to the maximum).
+    figures the explanation quotes (position, shortfall to the target: the
+    maximum, or what the plan's ``expected`` demand needs beyond the
+    ``usual`` one, see :func:`forecast_reorder_quantity`).
 
     >>> reorder_reason(45, 0, 50, 100, 1, 55)
     ('below', 45, 55)
@@ -231,9 +336,12 @@ def reorder_reason(on_hand, incoming, reorder_point, maximum, pack_multiple, qua
     ('pack_down', 45, 55)
     >>> reorder_reason(45, 0, 50, 100, 60, 60)
     ('pack_up', 45, 55)
+    >>> reorder_reason(45, 0, 50, 100, 10, 110, expected=120, usual=16)
+    ('pack_up', 45, 109)
     """
     position = on_hand + incoming
-    raw = maximum - position
+    needed = max(reorder_point + max(expected, 0) - max(usual, 0), expected)
+    raw = max(maximum - position, needed - position)
     if pack_multiple > 1 or abs(quantity - raw) > _EPSILON:
         if quantity < raw - _EPSILON:
             return REASON_PACK_DOWN, position, raw
@@ -291,3 +399,34 @@ def pack_chunks(sizes, max_items, max_size):
         chunks.append((total, keys))
     chunks.sort(key=lambda chunk: -chunk[0])
     return [keys for _total, keys in chunks]
+
+
+def emergency_extra(raised_demand, on_hand, incoming, pack_multiple=1.0):
+    """Extra quantity an emergency needs (SPEC Q4): the raised demand of
+    the period against what is on hand and on its way, rounded up to whole
+    packs (0 when the stock covers it).
+
+    >>> emergency_extra(120, 100, 0)
+    20.0
+    >>> emergency_extra(120, 100, 0, 25)
+    25
+    >>> emergency_extra(120, 90, 40)
+    0.0
+    """
+    missing = raised_demand - (on_hand + incoming)
+    if missing <= _EPSILON:
+        return 0.0
+    return round_to_pack(float(missing), pack_multiple, up=True)
+
+
+def freight_split(cost, customer_share_percent):
+    """Rush freight of an emergency shared as the agreement says (SPEC Q4:
+    50 % each): ``(customer's part, supplier's part)``.
+
+    >>> freight_split(200, 50)
+    (100.0, 100.0)
+    >>> freight_split(150, 30)
+    (45.0, 105.0)
+    """
+    customer = round(cost * customer_share_percent / 100.0, 2)
+    return customer, round(cost - customer, 2)

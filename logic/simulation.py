@@ -314,29 +314,45 @@ class VmiMinMaxPolicy(Policy):
 class VmiForecastPolicy(VmiMinMaxPolicy):
     """VMI with the shared demand plan (SPEC step 2 and the emergency rule).
 
-    The agreed levels were sized for the history's monthly average; the
-    supplier scales them by the planned rate over the coming review and lead
-    time (the plan as known that day), so a heavier month is stocked ahead
-    and a lighter one runs leaner. An announced surge triggers an immediate
-    check: whatever is due then ships as a rush (SPEC: the supplier computes
-    the extra quantity against current stock and prioritises it). The order
-    quantity is always :func:`rules.reorder_quantity`'s.
+    The agreed levels stay, sized for the history's monthly average; at each
+    review the supplier compares the demand expected until an order of the
+    next review could arrive (review interval + lead time,
+    :func:`rules.cover_days`: the month's plan spread over its days, plus the
+    surges already announced) with the usual demand of those days. The
+    quantity is the module's :func:`rules.forecast_reorder_quantity`, the
+    review's own function. An announced surge triggers an immediate check:
+    whatever is due then ships as a rush (SPEC: the supplier computes the
+    extra quantity against current stock and prioritises it).
     """
 
     name = "VMI + forecast"
 
-    def levels(self, sim, day):
-        """The agreed levels times next month's plan over the history's
-        average, plus the announced extra demand of the coming review and
-        lead time."""
-        item = sim.item
-        horizon = range(day + 1, day + 1 + self.review_days + sim.lead_time)
-        factor = (
-            sim.demand.monthly_plan(day + sim.lead_time) / item.monthly_demand if item.monthly_demand else 1
+    def _horizon(self, sim, day):
+        return range(day + 1, day + 1 + rules.cover_days(self.review_days, sim.lead_time))
+
+    def expected(self, sim, day):
+        """Demand expected after ``day`` over the review interval and the
+        lead time, as known on ``day`` (the plan, announced surges only)."""
+        return sum(
+            sim.demand.monthly_plan(d) / DAYS_PER_MONTH + sim.demand.announced_extra(day, d)
+            for d in self._horizon(sim, day)
         )
-        extra = sum(sim.demand.announced_extra(day, d) for d in horizon)
-        rop = math.ceil(item.reorder_point * factor + extra)
-        return rop, max(rop, math.ceil(item.max_qty * factor + extra))
+
+    def usual(self, sim, day):
+        """The history's demand over the same days (what the levels are for)."""
+        return sim.item.monthly_demand / DAYS_PER_MONTH * len(self._horizon(sim, day))
+
+    def _quantity(self, sim, day):
+        rop, maximum = self.levels(sim, day)
+        return rules.forecast_reorder_quantity(
+            sim.on_hand,
+            sim.incoming,
+            rop,
+            maximum,
+            self.expected(sim, day),
+            self.usual(sim, day),
+            sim.item.pack_multiple,
+        )
 
     def decide(self, sim, day, unmet):
         orders = super().decide(sim, day, unmet)

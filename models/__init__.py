@@ -2,9 +2,12 @@ from . import vmi_portal_mixin
 from . import vmi_notification
 from . import stock_location
 from . import vmi_agreement
+from . import vmi_agreement_lead_time
 from . import vmi_agreement_review
 from . import vmi_agreement_overview
 from . import vmi_agreement_line
+from . import vmi_agreement_projection
+from . import vmi_agreement_shelf_life
 from . import vmi_consumption
 from . import vmi_settlement
 from . import vmi_settlement_run
@@ -20,3 +23,8 @@ from . import stock_quant
 from . import stock_scrap
 from . import account_move
 from . import vmi_agreement_demo
+from . import vmi_demand_plan
+from . import vmi_agreement_demand_plan
+from . import vmi_overstock_case
+from . import vmi_emergency_request
+from . import vmi_confirmation_mode

@@ -17,9 +17,11 @@ class PurchaseOrder(models.Model):
     _inherit = "purchase.order"
 
     @api.model
-    def _vmi_add_review_figures(self, order_vals, lines, stock):
+    def _vmi_add_review_figures(self, order_vals, lines, stock, expected=None):
         """Write into the proposal values ``order_vals`` what the review saw
-        for each line: ``stock`` is ``lines._get_quantities()``."""
+        for each line: ``stock`` is ``lines._get_quantities()``, ``expected``
+        ``lines._vmi_expected_demand()``."""
+        expected = expected or {}
         by_id = {line.id: line for line in lines}
         for command in order_vals.get("order_line", []):
             vals = command[2] if len(command) > 2 and isinstance(command[2], dict) else None
@@ -27,6 +29,7 @@ class PurchaseOrder(models.Model):
             if not line:
                 continue
             on_hand, incoming = stock.get(line.id, (0.0, 0.0))
+            demand, usual, source, days = expected.get(line.id, (0.0, 0.0, False, 0))
             vals.update(
                 {
                     "vmi_review_on_hand": on_hand,
@@ -34,6 +37,10 @@ class PurchaseOrder(models.Model):
                     "vmi_review_reorder_point": line.reorder_point,
                     "vmi_review_max_qty": line.max_qty,
                     "vmi_review_monthly_avg": line.consumption_monthly_avg,
+                    "vmi_review_expected": demand,
+                    "vmi_review_usual": usual,
+                    "vmi_review_cover_days": days,
+                    "vmi_review_demand_source": source,
                 }
             )
 
@@ -99,9 +106,11 @@ class PurchaseOrder(models.Model):
         proposed = po_line.vmi_proposed_qty
         if not proposed:
             return self.env._("Not proposed by the review: added to the order.")
+        expected, usual = po_line.vmi_review_expected, po_line.vmi_review_usual
         code, position, shortfall = rules.reorder_reason(
-            on_hand, incoming, reorder_point, maximum, agreement_line.pack_multiple, proposed
+            on_hand, incoming, reorder_point, maximum, agreement_line.pack_multiple, proposed, expected, usual
         )
+        sources = dict(po_line._fields["vmi_review_demand_source"]._description_selection(self.env))
         values = {
             "on_hand": number(on_hand),
             "incoming": number(incoming),
@@ -111,12 +120,36 @@ class PurchaseOrder(models.Model):
             "shortfall": number(shortfall),
             "proposed": number(proposed),
             "pack": number(agreement_line.pack_multiple),
+            "expected": number(expected),
+            "usual": number(usual),
+            "extra": number(expected - usual),
+            "moved": number(reorder_point + expected - usual),
+            "days": po_line.vmi_review_cover_days,
+            "origin": sources.get(po_line.vmi_review_demand_source, ""),
         }
-        sentence = self.env._(
-            "On hand %(on_hand)s + incoming %(incoming)s = %(position)s, below the reorder point of "
-            "%(reorder_point)s: %(shortfall)s fills it up to the maximum of %(maximum)s.",
-            **values,
-        )
+        demand = rules.demand_reason(on_hand, incoming, reorder_point, maximum, expected, usual)
+        if demand == rules.REASON_DEMAND:
+            sentence = self.env._(
+                "On hand %(on_hand)s + incoming %(incoming)s = %(position)s; %(expected)s are expected "
+                "over the next %(days)s days (%(origin)s; usually %(usual)s), more than the levels hold: "
+                "%(shortfall)s keeps the line at its reorder point of %(reorder_point)s until an order "
+                "of the next review can arrive (past the maximum of %(maximum)s).",
+                **values,
+            )
+        elif demand == rules.REASON_FORECAST:
+            sentence = self.env._(
+                "On hand %(on_hand)s + incoming %(incoming)s = %(position)s; the demand plan expects "
+                "%(expected)s over the next %(days)s days, %(extra)s more than the usual %(usual)s: the "
+                "reorder point of %(reorder_point)s moves to %(moved)s, and the line is below it: "
+                "%(shortfall)s fills it up to the maximum of %(maximum)s.",
+                **values,
+            )
+        else:
+            sentence = self.env._(
+                "On hand %(on_hand)s + incoming %(incoming)s = %(position)s, below the reorder point of "
+                "%(reorder_point)s: %(shortfall)s fills it up to the maximum of %(maximum)s.",
+                **values,
+            )
         if code == rules.REASON_PACK_DOWN:
             sentence += " " + self.env._(
                 "Rounded down to whole packs of %(pack)s: %(proposed)s, so as not to pass the maximum.",

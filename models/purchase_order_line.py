@@ -38,6 +38,28 @@ class PurchaseOrderLine(models.Model):
     vmi_review_monthly_avg = fields.Float(
         string="Monthly Average at Review", digits="Product Unit of Measure", readonly=True, copy=False
     )
+    vmi_review_expected = fields.Float(
+        string="Expected Demand at Review",
+        digits="Product Unit of Measure",
+        readonly=True,
+        copy=False,
+        help="Demand the review expected until an order of the next review could arrive "
+        "(review interval + lead time): the demand plan's, else the 3-month average.",
+    )
+    vmi_review_usual = fields.Float(
+        string="Usual Demand at Review",
+        digits="Product Unit of Measure",
+        readonly=True,
+        copy=False,
+        help="The 3-month average over the same days: the demand the agreed levels were set for.",
+    )
+    vmi_review_cover_days = fields.Integer(string="Days Covered at Review", readonly=True, copy=False)
+    vmi_review_demand_source = fields.Selection(
+        [("plan", "Demand plan"), ("average", "3-month average")],
+        string="Demand Source at Review",
+        readonly=True,
+        copy=False,
+    )
 
     @api.depends("order_id.vmi_agreement_id")
     def _compute_qty_invoiced(self):

@@ -284,6 +284,7 @@ class VmiAgreement(models.Model):
 
     @api.constrains(
         "review_interval_days",
+        "lead_days",
         "forecast_due_day",
         "settlement_day",
         "overstock_days",
@@ -297,6 +298,8 @@ class VmiAgreement(models.Model):
             errors = []
             if agreement.review_interval_days < 1:
                 errors.append(self.env._("The review interval must be at least one day."))
+            if agreement.lead_days < 0:
+                errors.append(self.env._("The lead time cannot be negative."))
             if not 1 <= agreement.forecast_due_day <= 31:
                 errors.append(self.env._("The forecast due day must be a day of the month (1-31)."))
             if not 1 <= agreement.settlement_day <= 31:

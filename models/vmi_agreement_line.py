@@ -382,9 +382,11 @@ class VmiAgreementLine(models.Model):
         if lines:
             self.env.add_to_compute(self._fields["stock_status"], lines)
 
-    @api.depends("product_id", "product_uom_id", "agreement_id")
-    def _compute_consumption(self):
-        today = fields.Date.context_today(self)
+    def _vmi_consumption_3m(self, today=None):
+        """``{line id: quantity}`` consumed in the last 3 months
+        (``rules.consumption_window_start``), read from the consumption
+        records (not the lines' cached computed fields). One grouped query."""
+        today = today or fields.Date.context_today(self)
         since = datetime.combine(rules.consumption_window_start(today, 3), time.min)
         totals = defaultdict(float)
         real_lines = self.filtered("id")
@@ -399,6 +401,11 @@ class VmiAgreementLine(models.Model):
                 )
             ):
                 totals[line.id] = qty
+        return totals
+
+    @api.depends("product_id", "product_uom_id", "agreement_id")
+    def _compute_consumption(self):
+        totals = self._vmi_consumption_3m()
         for line in self:
             total = totals.get(line.id, 0.0)
             line.consumption_3m = total
@@ -484,19 +491,61 @@ class VmiAgreementLine(models.Model):
         )
         return {line.id for (line,) in groups}
 
-    def _compute_proposal_quantities(self, quantities=None):
+    def _vmi_expected_demand(self, today=None):
+        """``{line id: (expected, usual, source, days)}``: the demand
+        expected over the next ``days`` days
+        (:func:`stock_vmi.logic.rules.cover_days`: the agreement's review
+        interval plus its lead time, from tomorrow), in the line's unit, and
+        the usual demand of those days (the consumption of the last 3
+        months spread over their days), which the agreed levels were set
+        for. ``source`` is ``"plan"`` when the customer's published demand
+        plan covers every one of those days (``_vmi_planned_demand``), else
+        ``"average"`` (expected = usual). One planned-demand lookup per
+        distinct number of days, one grouped query for the averages."""
+        today = today or fields.Date.context_today(self)
+        by_days = defaultdict(lambda: self.browse())
+        for line in self:
+            agreement = line.agreement_id
+            by_days[rules.cover_days(agreement.review_interval_days, agreement.lead_days)] |= line
+        window_days = (today - rules.consumption_window_start(today, 3)).days + 1
+        consumed = self._vmi_consumption_3m(today)
+        result = {}
+        for days, lines in by_days.items():
+            first = today + timedelta(days=1)
+            planned = lines._vmi_planned_demand(first, today + timedelta(days=days))
+            for line in lines:
+                usual = consumed.get(line.id, 0.0) * days / window_days
+                if line.id in planned:
+                    result[line.id] = (planned[line.id], usual, "plan", days)
+                else:
+                    result[line.id] = (usual, usual, "average", days)
+        return result
+
+    def _vmi_planned_demand(self, first, last):
+        """Extension point: ``{line id: quantity}`` of the customer's planned
+        demand from ``first`` to ``last`` (both included), for the lines whose
+        published plan covers every day of it. None without demand plans."""
+        return {}
+
+    def _compute_proposal_quantities(self, quantities=None, expected=None):
         """``{line id: quantity to propose}`` for the lines of ``self`` that are
-        due (see :func:`stock_vmi.logic.rules.reorder_quantity`).
-        ``quantities`` is ``_get_quantities()`` when the caller has it."""
+        due (see :func:`stock_vmi.logic.rules.forecast_reorder_quantity`:
+        the agreed levels, moved by what the published demand plan expects
+        beyond the usual demand until an order of the next review could
+        arrive). ``quantities`` is
+        ``_get_quantities()`` and ``expected`` ``_vmi_expected_demand()``
+        when the caller has them."""
         quantities = quantities if quantities is not None else self._get_quantities()
+        expected = expected if expected is not None else self._vmi_expected_demand()
         open_ids = self._get_open_proposal_line_ids()
         result = {}
         for line in self:
             if line.id in open_ids or line.agreement_id.state != "active":
                 continue
             on_hand, incoming = quantities[line.id]
-            qty = rules.reorder_quantity(
-                on_hand, incoming, line.reorder_point, line.max_qty, line.pack_multiple
+            demand, usual = expected.get(line.id, (0.0, 0.0, "average", 0))[:2]
+            qty = rules.forecast_reorder_quantity(
+                on_hand, incoming, line.reorder_point, line.max_qty, demand, usual, line.pack_multiple
             )
             if qty > 0:
                 result[line.id] = float_round(qty, precision_rounding=line.product_uom_id.rounding)

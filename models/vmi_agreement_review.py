@@ -182,7 +182,8 @@ class VmiAgreement(models.Model):
             return self.env["purchase.order"]
         lines = self.line_ids
         stock = lines._get_quantities()
-        quantities = lines._compute_proposal_quantities(stock)
+        expected = lines._vmi_expected_demand(today)
+        quantities = lines._compute_proposal_quantities(stock, expected)
         order_vals = []
         for agreement in self:
             due = [
@@ -192,7 +193,7 @@ class VmiAgreement(models.Model):
                 vals = agreement._prepare_purchase_order(due)
                 # The agreement's own lines: all the review's lines, for each
                 # of hundreds of agreements, made this quadratic.
-                self.env["purchase.order"]._vmi_add_review_figures(vals, agreement.line_ids, stock)
+                self.env["purchase.order"]._vmi_add_review_figures(vals, agreement.line_ids, stock, expected)
                 order_vals.append(vals)
         orders = self.env["purchase.order"]._vmi_create_proposals(order_vals)
         # The review's bookkeeping is written as superuser: VMI users run
@@ -215,7 +216,8 @@ class VmiAgreement(models.Model):
         picking_type = self.warehouse_id.in_type_id
         partner = self.partner_id
         fpos = self.env["account.fiscal.position"].with_company(self.company_id)._get_fiscal_position(partner)
-        date_planned = fields.Datetime.now() + timedelta(days=max(self.review_interval_days, 1))
+        # The supplier's lead time, not the review interval (SPEC step 3).
+        date_planned = fields.Datetime.now() + timedelta(days=max(self.lead_days, 0))
         return {
             "partner_id": partner.id,
             "company_id": self.company_id.id,

@@ -24,6 +24,8 @@ class VmiSettlement(models.Model):
         * ``rows``: the dated consumption records of the period (the transfer
           or manufacturing order, where to, quantity, agreed price, amount;
           returns negative);
+        * ``extras``: the bill's other lines (name, amount): the customer's
+          part of rush freight, an overstock discount;
         * ``untaxed``, ``tax``, ``total``: from the bill (0 without one).
 
         Stock is derived from today's supplier-owned quantity and the done
@@ -105,9 +107,18 @@ class VmiSettlement(models.Model):
         rows = settlement.consumption_ids.sorted(lambda c: (c.date, c.id))
         bill = settlement.bill_id
         sign = -1 if bill.move_type == "in_refund" else 1
+        # Bill lines that are not consumption (the customer's part of rush
+        # freight, an overstock discount): shown under the consumption.
+        extras = [
+            {"name": line.name, "amount": sign * line.price_subtotal}
+            for line in bill.invoice_line_ids
+            if line.display_type == "product"
+            and not (line.vmi_settlement_line_id and line.vmi_settlement_line_id.consumption_ids)
+        ]
         return {
             "stock": stock,
             "rows": rows,
+            "extras": extras,
             "untaxed": sign * bill.amount_untaxed if bill else settlement.amount_untaxed,
             "tax": sign * bill.amount_tax if bill else 0.0,
             "total": sign * bill.amount_total if bill else settlement.amount_untaxed,

@@ -27,3 +27,10 @@ from . import test_doctests
 from . import test_proposal_figures
 from . import test_jobs
 from . import test_outbox_batch
+from . import test_forecast
+from . import test_projection
+from . import test_demand_plan
+from . import test_overstock
+from . import test_shelf_life
+from . import test_emergency
+from . import test_confirmation_mode

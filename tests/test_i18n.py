@@ -150,3 +150,38 @@ class TestTranslations(VmiCommon):
         kanban = arch("stock_vmi.purchase_order_view_kanban_vmi", "kanban")
         self.assertIn("计划交货", kanban)
         self.assertNotIn("Planned Delivery", kanban)
+
+    def test_catalogue_complete(self):
+        """Every string of the module's template (``i18n/stock_vmi.pot``) has
+        its Chinese translation, with the same placeholders."""
+        import re
+
+        import polib
+
+        from odoo.tools.misc import file_path
+
+        pot = polib.pofile(file_path("stock_vmi/i18n/stock_vmi.pot"))
+        po = {(e.msgctxt, e.msgid): e.msgstr for e in polib.pofile(file_path("stock_vmi/i18n/zh_CN.po"))}
+        untranslated = [e.msgid for e in pot if not po.get((e.msgctxt, e.msgid))]
+        self.assertFalse(untranslated, f"untranslated: {untranslated[:5]}")
+        placeholder = re.compile(r"%\([a-z_0-9]+\)[sd]|%[sd]")
+        wrong = [
+            e.msgid
+            for e in pot
+            if sorted(placeholder.findall(e.msgid)) != sorted(placeholder.findall(po[(e.msgctxt, e.msgid)]))
+        ]
+        self.assertFalse(wrong, f"placeholders differ: {wrong[:5]}")
+
+    def test_new_features_speak_chinese(self):
+        """The projected stock, the emergency and the shelf-life messages in
+        the reader's language."""
+        self.env["ir.module.module"]._load_module_terms(["stock_vmi"], ["zh_CN"])
+        env = self.env(context=dict(self.env.context, lang="zh_CN"))
+        html = str(env["vmi.agreement"].browse(self.agreement.id)._vmi_render_projection())
+        self.assertIn("预计缺货日期", html)
+        self.assertIn("可用天数", html)
+        self.assertNotIn("Runs out on", html)
+        line = env["vmi.agreement.line"].browse(self.agreement.line_ids.id)
+        with self.assertRaises(ValidationError) as caught:
+            line.shelf_life_days = -1
+        self.assertIn("保质期不能为负数", str(caught.exception))

@@ -17,6 +17,11 @@ class TestPortalTours(VmiPortalCommon):
         on hand 45, below the reorder point 50."""
         self._tour("/my/home", "stock_vmi_portal_agreement")
 
+    def test_projection_page(self):
+        """From the agreement page to its projected stock (30 days, below the
+        reorder point from tomorrow) and back."""
+        self._tour(f"/my/vmi/agreement/{self.agreement.id}", "stock_vmi_portal_projection")
+
     def test_confirm_proposal(self):
         self._tour("/my/vmi/proposals", "stock_vmi_portal_confirm")
         self.assertEqual(self.order.vmi_state, "approved")
@@ -71,6 +76,9 @@ class TestPortalToursMobile(VmiPortalCommon):
 
     def test_agreement_page_on_phone(self):
         self._tour(f"/my/vmi/agreement/{self.agreement.id}", "stock_vmi_portal_agreement_mobile")
+
+    def test_projection_page_on_phone(self):
+        self._tour(f"/my/vmi/agreement/{self.agreement.id}/projection", "stock_vmi_portal_projection_mobile")
 
     def test_proposal_page_on_phone(self):
         self._tour(f"/my/vmi/proposal/{self.order.id}", "stock_vmi_portal_proposal_mobile")

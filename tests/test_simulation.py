@@ -81,16 +81,25 @@ class TestSimulation(BaseCase):
         self.assertEqual(result.inventory, [80, 60, 45, 45, 45, 100, 100])
         self.assertEqual((result.received, result.regular_shipments, result.rush_shipments), (55, 1, 0))
 
-    def test_forecast_policy_scales_levels_to_the_plan(self):
+    def test_forecast_policy_uses_the_review_function(self):
         policy = sim.VmiForecastPolicy(review_days=3)
         plan_90 = sim.Simulation(sim.SEED_ITEM, sim.Demand("test", [0] * 30, [90.0]), policy)
-        # 50/100 agreed for 80 a month; the plan says 90
-        self.assertEqual(policy.levels(plan_90, 0), (57, 113))
+        # a plan of 90 a month: 3 a day over review 3 + lead 3 days, against
+        # the usual 80 a month the levels were set for
+        self.assertAlmostEqual(policy.expected(plan_90, 0), 18.0)
+        self.assertAlmostEqual(policy.usual(plan_90, 0), 16.0)
+        plan_90.on_hand = 45
+        self.assertEqual(policy._quantity(plan_90, 0), 55, "the seed's proposal stays 55")
+        # 51 on hand: due with the plan (the reorder point moves by 2), not with min/max
+        plan_90.on_hand = 51
+        self.assertEqual(policy._quantity(plan_90, 0), 49)
+        self.assertEqual(sim.VmiMinMaxPolicy(review_days=3)._quantity(plan_90, 0), 0)
         surge = sim.Surge(start=10, end=20, extra_rate=2.0, notice=1)
         announced = sim.Simulation(sim.SEED_ITEM, sim.Demand("test", [0] * 30, [80.0], [surge]), policy)
-        self.assertEqual(policy.levels(announced, 5), (50, 100), "not announced yet on day 5")
-        # on day 9 the surge is known: 6 days of horizon (review 3 + lead 3) at +2
-        self.assertEqual(policy.levels(announced, 9), (62, 112))
+        # 80 a month over 6 days: 16; on day 5 the surge is not known yet
+        self.assertAlmostEqual(policy.expected(announced, 5), 16.0)
+        # on day 9 it is: 6 days of horizon (10..15) at +2
+        self.assertAlmostEqual(policy.expected(announced, 9), 28.0)
 
     def test_traditional_holds_more_than_vmi_on_seed_item(self):
         for seed in range(5):

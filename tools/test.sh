@@ -5,7 +5,9 @@
 #   phase "core": stock_vmi alone (it must not need mrp): stock_vmi's tests
 #                 except those tagged vmi_mrp, and Odoo's purchase_stock and
 #                 stock_account suites;
-#   phase "mrp":  stock_vmi + mrp: stock_vmi's tests tagged vmi_mrp (none is
+#   phase "mrp":  stock_vmi + mrp + product_expiry (both optional for
+#                 stock_vmi): stock_vmi's tests tagged vmi_mrp (manufacturing,
+#                 and shelf life from the products' expiration dates; none is
 #                 fine: the check for stock_vmi tests then does not apply), and
 #                 Odoo's mrp and stock suites.
 #
@@ -208,7 +210,7 @@ run_phase() {  # NAME DB MODULES VMI_TAGS ODOO_SUITES LOG PORT
 start_phase() {  # PHASE PORT
   case "$1" in
     core) run_phase core "$DB" stock_vmi "/stock_vmi,-vmi_mrp/stock_vmi" "$SUITES" "$LOG" "$2" ;;
-    mrp) run_phase mrp "$DB_MRP" stock_vmi,mrp "vmi_mrp/stock_vmi" "$MRP_SUITES" "${LOG%.log}-mrp.log" "$2" ;;
+    mrp) run_phase mrp "$DB_MRP" stock_vmi,mrp,product_expiry "vmi_mrp/stock_vmi" "$MRP_SUITES" "${LOG%.log}-mrp.log" "$2" ;;
   esac
 }
 

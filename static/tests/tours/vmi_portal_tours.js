@@ -39,6 +39,41 @@ tours.add("stock_vmi_portal_agreement", {
     ],
 });
 
+tours.add("stock_vmi_portal_projection", {
+    steps: () => [
+        {
+            content: "From the agreement page, open the projected stock",
+            trigger: "a.o_vmi_projection_link",
+            run: "click",
+        },
+        {
+            content: "6205: 45 on hand",
+            trigger: ".o_vmi_portal_projection tr.o_vmi_projection_row .o_vmi_on_hand:contains(45)",
+        },
+        {
+            content: "30 days, the first one below the reorder point (orange)",
+            trigger: "tr.o_vmi_projection_row span.o_vmi_day:nth-child(30)",
+        },
+        {
+            content: "Tomorrow is below the reorder point",
+            trigger: "tr.o_vmi_projection_row span.o_vmi_day:first-child.o_vmi_day_below.bg-warning",
+        },
+        {
+            content: "The date it falls below is given",
+            trigger: "tr.o_vmi_projection_row .o_vmi_below_date span",
+        },
+        {
+            content: "Back to the agreement by the breadcrumb",
+            trigger: ".o_portal_submenu a[href^='/my/vmi/agreement/']",
+            run: "click",
+        },
+        {
+            content: "The agreement page again",
+            trigger: ".o_vmi_portal_agreement",
+        },
+    ],
+});
+
 tours.add("stock_vmi_portal_confirm", {
     steps: () => [
         {
@@ -466,6 +501,38 @@ tours.add("stock_vmi_portal_lists_zh", {
         {
             content: "Its statement",
             trigger: "tr.o_vmi_statement_row a",
+        },
+    ],
+});
+
+tours.add("stock_vmi_portal_projection_mobile", {
+    steps: () => [
+        {
+            content: "6205: 45 on hand, 30 days on the strip",
+            trigger: "tr.o_vmi_projection_row .o_vmi_on_hand:contains(45)",
+        },
+        {
+            content: "The strip, the dates and the headers fit a phone: the table scrolls sideways",
+            trigger: "tr.o_vmi_projection_row span.o_vmi_day:nth-child(30)",
+            run() {
+                assertOneLineHeaders(".o_vmi_projection_table thead th");
+                scrollTableRight(".o_vmi_projection_table");
+                if (document.documentElement.scrollWidth > window.innerWidth + 1) {
+                    throw new Error("the page is wider than the phone");
+                }
+            },
+        },
+        {
+            content: "The last day is reachable",
+            trigger: "tr.o_vmi_projection_row span.o_vmi_day:nth-child(30)",
+            run() {
+                const day = document.querySelector("tr.o_vmi_projection_row span.o_vmi_day:nth-child(30)");
+                const scroller = day.closest(".o_vmi_scroll").getBoundingClientRect();
+                const box = day.getBoundingClientRect();
+                if (box.right > scroller.right + 1) {
+                    throw new Error(`the last day is out of reach (${box.right} > ${scroller.right})`);
+                }
+            },
         },
     ],
 });

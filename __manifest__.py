@@ -54,6 +54,7 @@
         "views/vmi_overstock_views.xml",
         "views/vmi_overstock_portal_templates.xml",
         "views/vmi_emergency_views.xml",
+        "views/vmi_demand_plan_portal_templates.xml",
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
     ],

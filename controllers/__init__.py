@@ -2,3 +2,4 @@ from . import portal
 from . import purchase_portal
 from . import portal_projection
 from . import portal_overstock
+from . import portal_demand_plan

@@ -438,14 +438,11 @@ class VmiDemandPlan(models.Model):
                 subtype_xmlid="mail.mt_note",
             )
 
-    def _vmi_portal_url(self, with_token=True):
-        """The plan has no portal page yet: its e-mails link to the
-        agreement's page, which shows next month's planned demand."""
-        self.ensure_one()
-        return self.agreement_id._vmi_portal_url(with_token=with_token)
-
     def _vmi_portal_path(self):
-        return self.agreement_id._vmi_portal_path()
+        """The plan's page on the supplier's portal
+        (``controllers/portal_demand_plan.py``)."""
+        self.ensure_one()
+        return f"/my/vmi/plan/{self.id}"
 
     # ------------------------------------------------------------------
     # Outbox (vmi.notification)

@@ -130,7 +130,7 @@ class TestDemandPlan(VmiCommon):
         self.assertEqual(message.subject, f"需求计划 {plan.name}")
         self.assertIn("90", message.body)
         self.assertNotIn("90.0", message.body)
-        self.assertIn("/my/vmi/agreement/", message.body)
+        self.assertIn(f"/my/vmi/plan/{plan.id}", message.body)
         with self.assertRaisesRegex(UserError, "Only draft"):
             plan.action_publish()
         with self.assertRaises(UserError):

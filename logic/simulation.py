@@ -277,6 +277,58 @@ class TraditionalPolicy(Policy):
         return orders
 
 
+class SeedMechanismsPolicy(Policy):
+    """The traditional supply as the seed describes it, mechanism by
+    mechanism (issue 11, item 9: the calibration of the baseline):
+
+    * fixed monthly shipments from the order history, sent at month end:
+      ``history_factor`` times the item's average (1.0: the history is
+      today's demand; below 1, the orders lag behind it);
+    * no visibility of the customer's stock: nobody watches it between
+      shipments, there is no check;
+    * surges noticed late: the line stops, and the rush shipment is called
+      after ``notice_days`` days of shortage;
+    * rush shipments back to the safety stock, at +30 % logistics (the cost
+      model's ``rush_order``).
+
+    It starts at the safety stock (the seed's 300 for 200 a month: 1.5
+    months, :meth:`from_seed` scales it to the item).
+    """
+
+    name = "traditional (seed's mechanisms)"
+
+    def __init__(self, monthly_qty, safety_stock, notice_days=1):
+        self.monthly_qty = int(monthly_qty)
+        self.safety_stock = int(safety_stock)
+        self.notice_days = max(int(notice_days), 1)
+        self._short_days = 0
+
+    @classmethod
+    def from_seed(cls, item, history_factor=1.0, notice_days=1, seed_safety_stock=300, seed_monthly=200):
+        scale = item.monthly_demand / seed_monthly
+        return cls(
+            round(seed_monthly * scale * history_factor), math.ceil(seed_safety_stock * scale), notice_days
+        )
+
+    def initial_stock(self, item):
+        self._short_days = 0
+        return self.safety_stock
+
+    def decide(self, sim, day, unmet):
+        orders = []
+        if (day + 1) % DAYS_PER_MONTH == 0:
+            orders.append((self.monthly_qty, False))
+        if not unmet:
+            self._short_days = 0
+            return orders
+        self._short_days += 1
+        if self._short_days >= self.notice_days and not sim.rush_in_transit():
+            position = sim.position + sum(q for q, _rush in orders)
+            orders.append((max(self.safety_stock - position, 1), True))
+            self._short_days = 0
+        return orders
+
+
 class VmiMinMaxPolicy(Policy):
     """VMI with the agreement's fixed levels: every ``review_days`` days the
     supplier proposes :func:`rules.reorder_quantity` (position below the

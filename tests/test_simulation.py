@@ -101,6 +101,37 @@ class TestSimulation(BaseCase):
         # on day 9 it is: 6 days of horizon (10..15) at +2
         self.assertAlmostEqual(policy.expected(announced, 9), 28.0)
 
+    def test_seed_mechanisms_notice_the_shortage_late(self):
+        """The seed's traditional supply: nobody watches the stock; the rush
+        back to the safety stock (120) is called on the third day short and
+        arrives the day after."""
+        policy = sim.SeedMechanismsPolicy.from_seed(sim.SEED_ITEM, history_factor=1.0, notice_days=3)
+        self.assertEqual((policy.monthly_qty, policy.safety_stock), (80, 120))
+        demand = sim.Demand("test", [130] + [5] * 6, [80.0])
+        result = sim.simulate(sim.SEED_ITEM, demand, policy, lead_time=3, rush_lead_time=1)
+        self.assertEqual(result.inventory, [0, 0, 0, 115, 110, 105, 100])
+        self.assertEqual((result.stockout_days, result.rush_shipments), (3, 1))
+        self.assertEqual(result.received - result.consumed, result.final_stock - result.initial_stock)
+        self.assertEqual(
+            sim.SeedMechanismsPolicy.from_seed(sim.SEED_ITEM, history_factor=0.8).monthly_qty, 64
+        )
+
+    def test_seed_mechanisms_run_out_more_when_history_lags_and_notice_is_late(self):
+        rng = random.Random(3)
+        demands = [sim.seed_demand(random.Random(rng.random())) for _run in range(20)]
+
+        def rate(factor, notice):
+            results = [
+                sim.simulate(
+                    sim.SEED_ITEM, d, sim.SeedMechanismsPolicy.from_seed(sim.SEED_ITEM, factor, notice)
+                )
+                for d in demands
+            ]
+            return sim.summarize(results)["stockout_rate"]
+
+        self.assertLess(rate(1.0, 1), rate(0.8, 7))
+        self.assertLess(rate(0.8, 7), rate(0.8, 14))
+
     def test_traditional_holds_more_than_vmi_on_seed_item(self):
         for seed in range(5):
             traditional, minmax, forecast = sim.compare(sim.SEED_ITEM, sim.seed_demand(random.Random(seed)))

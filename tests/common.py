@@ -1,6 +1,6 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command
+from odoo import Command, fields
 from odoo.tests import new_test_user
 
 from odoo.addons.base.tests.common import BaseCommon
@@ -103,6 +103,31 @@ class VmiCommon(BaseCommon):
         if activate:
             agreement.action_activate()
         return agreement
+
+    def _demand_plan(self, months=0, quantity=90, agreement=None, publish=True, **line_vals):
+        """The buyer's demand plan of ``agreement`` (the seed's by default)
+        for the month ``months`` after this one: ``quantity`` for each of its
+        products (plus ``line_vals``: the following periods' estimates),
+        published unless told otherwise."""
+        agreement = agreement or self.agreement
+        first = fields.Date.add(fields.Date.context_today(agreement).replace(day=1), months=months)
+        plan = (
+            self.env["vmi.demand.plan"]
+            .with_user(self.buyer)
+            .create(
+                {
+                    "agreement_id": agreement.id,
+                    "date_from": first,
+                    "line_ids": [
+                        Command.create({"agreement_line_id": line.id, "quantity": quantity, **line_vals})
+                        for line in agreement.line_ids
+                    ],
+                }
+            )
+        )
+        if publish:
+            plan.action_publish()
+        return plan
 
     # ------------------------------------------------------------------
     # Stock helpers

@@ -3,7 +3,7 @@
 import xmlrpc.client
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 from odoo.tests.common import Transport, get_db_name
 
@@ -19,20 +19,7 @@ class TestCollaborationRpc(VmiPortalCommon):
 
     def setUp(self):
         super().setUp()
-        self.plan = (
-            self.env["vmi.demand.plan"]
-            .with_user(self.buyer)
-            .create(
-                {
-                    "agreement_id": self.agreement.id,
-                    "date_from": fields.Date.context_today(self.agreement).replace(day=1),
-                    "line_ids": [
-                        Command.create({"agreement_line_id": self.agreement.line_ids.id, "quantity": 90})
-                    ],
-                }
-            )
-        )
-        self.plan.action_publish()
+        self.plan = self._demand_plan()
         self.emergency = (
             self.env["vmi.emergency.request"]
             .with_user(self.buyer)

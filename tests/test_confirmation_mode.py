@@ -1,6 +1,5 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, fields
 from odoo.tests import tagged
 
 from .common import VmiCommon
@@ -49,23 +48,8 @@ class TestConfirmationMode(VmiCommon):
         self.assertEqual(order.vmi_state, "to_approve")
         self.assertEqual(order.order_line.product_qty, 58)
 
-    def _published_plan(self):
-        plan = (
-            self.env["vmi.demand.plan"]
-            .with_user(self.buyer)
-            .create(
-                {
-                    "agreement_id": self.agreement.id,
-                    "date_from": fields.Date.context_today(self.agreement).replace(day=1),
-                    "line_ids": [Command.create({"agreement_line_id": self.line.id, "quantity": 90})],
-                }
-            )
-        )
-        plan.action_publish()
-        return plan
-
     def test_plan_revision_reopens_a_confirmed_proposal(self):
-        plan = self._published_plan()
+        plan = self._demand_plan()
         order = self._proposal()
         order.with_user(self.portal_user).action_vmi_supplier_confirm()
         receipt = order.picking_ids
@@ -84,7 +68,7 @@ class TestConfirmationMode(VmiCommon):
         self.assertEqual(self.line.qty_incoming, 55)
 
     def test_revision_leaves_a_received_proposal(self):
-        plan = self._published_plan()
+        plan = self._demand_plan()
         order = self._proposal()
         order.with_user(self.portal_user).action_vmi_supplier_confirm()
         self._validate_receipt(order)

@@ -1,6 +1,5 @@
 # Copyright 2026 stock_vmi contributors
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
-from odoo import Command, fields
 from odoo.tests import tagged
 
 from .test_portal import VmiPortalCommon
@@ -8,31 +7,9 @@ from .test_portal import VmiPortalCommon
 
 class PlanPortalMixin:
     def _plan(self, publish=True, agreement=None, months=0):
-        agreement = agreement or self.agreement
-        first = fields.Date.add(fields.Date.context_today(agreement).replace(day=1), months=months)
-        plan = (
-            self.env["vmi.demand.plan"]
-            .with_user(self.buyer)
-            .create(
-                {
-                    "agreement_id": agreement.id,
-                    "date_from": first,
-                    "line_ids": [
-                        Command.create(
-                            {
-                                "agreement_line_id": agreement.line_ids[:1].id,
-                                "quantity": 90,
-                                "quantity_next": 80,
-                                "quantity_next2": 70,
-                            }
-                        )
-                    ],
-                }
-            )
+        return self._demand_plan(
+            months, 90, agreement=agreement, publish=publish, quantity_next=80, quantity_next2=70
         )
-        if publish:
-            plan.action_publish()
-        return plan
 
 
 @tagged("post_install", "-at_install")

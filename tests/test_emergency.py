@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
@@ -11,27 +11,6 @@ from .test_portal import VmiPortalCommon
 
 
 class EmergencyMixin:
-    def _published_plan(self, quantity=90):
-        """The published demand plan of this month: ``quantity`` of 6205."""
-        first = fields.Date.context_today(self.agreement).replace(day=1)
-        plan = (
-            self.env["vmi.demand.plan"]
-            .with_user(self.buyer)
-            .create(
-                {
-                    "agreement_id": self.agreement.id,
-                    "date_from": first,
-                    "line_ids": [
-                        Command.create(
-                            {"agreement_line_id": self.agreement.line_ids.id, "quantity": quantity}
-                        )
-                    ],
-                }
-            )
-        )
-        plan.action_publish()
-        return plan
-
     def _emergency(self, raised=120, hours=10, **vals):
         return (
             self.env["vmi.emergency.request"]
@@ -56,7 +35,7 @@ class TestEmergency(EmergencyMixin, VmiCommon):
 
     def test_seed_emergency(self):
         self._receive(100)
-        plan = self._published_plan(90)
+        plan = self._demand_plan(quantity=90)
         request = self._emergency(120, hours=10)
         self.assertEqual(request.qty_planned, 90)
         request.action_request()
@@ -153,7 +132,7 @@ class TestEmergency(EmergencyMixin, VmiCommon):
 
     def test_invalid_requests_change_nothing(self):
         self._receive(100)
-        self._published_plan(90)
+        self._demand_plan(quantity=90)
         orders = self.env["purchase.order"].search_count([])
         lower = self._emergency(80, hours=48)
         with self.assertRaises(ValidationError) as caught:

@@ -2,7 +2,7 @@
 # License AGPL-3.0 or later (https://www.gnu.org/licenses/agpl).
 from datetime import timedelta
 
-from odoo import Command, fields
+from odoo import fields
 from odoo.tests import tagged
 
 from .common import VmiCommon
@@ -15,28 +15,10 @@ class TestOverstockSeed(VmiCommon):
     later the daily check opens one case (5 over, 62.5 at the agreed price),
     caused by consumption below plan, read from the published plans."""
 
-    def _plan(self, months):
-        first = fields.Date.add(fields.Date.context_today(self.agreement).replace(day=1), months=months)
-        plan = (
-            self.env["vmi.demand.plan"]
-            .with_user(self.buyer)
-            .create(
-                {
-                    "agreement_id": self.agreement.id,
-                    "date_from": first,
-                    "line_ids": [
-                        Command.create({"agreement_line_id": self.agreement.line_ids.id, "quantity": 90})
-                    ],
-                }
-            )
-        )
-        plan.action_publish()
-        return plan
-
     def test_five_over_after_a_month_five_below_plan(self):
-        self._plan(-2)
-        self._plan(-1)
-        self._plan(0)
+        self._demand_plan(-2)
+        self._demand_plan(-1)
+        self._demand_plan(0)
         self._receive(190)
         self._consume(85)
         line = self.agreement.line_ids

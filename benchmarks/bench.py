@@ -469,16 +469,23 @@ def projection(which):
 
 
 def age_overstock(env):
-    """Every line above its maximum has been so for 40 days (the build
-    writes the stock in bulk), so the overstock check opens their cases."""
-    lines = env["vmi.agreement.line"].search([("state", "=", "active")])
+    """One line in ten has been above its maximum for 40 days: the build
+    writes no stock above the maximum, so its maximum is lowered to 5 below
+    its stock (never under the reorder point), and the overstock check has
+    cases to open."""
+    lines = env["vmi.agreement.line"].search([("state", "=", "active")], order="id")
     stock = lines._get_quantities()
-    above = [line.id for line in lines if stock[line.id][0] > line.max_qty]
-    if above:
+    rows = [
+        (line.id, stock[line.id][0] - 5)
+        for line in lines[::10]
+        if stock[line.id][0] - 5 >= max(line.reorder_point, 1)
+    ]
+    if rows:
         env.cr.execute(
-            "UPDATE vmi_agreement_line SET stock_status = 'above', "
-            "overstock_since = now() - interval '40 days' WHERE id = ANY(%s)",
-            [above],
+            "UPDATE vmi_agreement_line l SET max_qty = v.max_qty, stock_status = 'above', "
+            "overstock_since = now() - interval '40 days' "
+            "FROM unnest(%s::int[], %s::float[]) AS v(id, max_qty) WHERE l.id = v.id",
+            [[r[0] for r in rows], [r[1] for r in rows]],
         )
     env.invalidate_all()
 

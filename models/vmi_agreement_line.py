@@ -503,10 +503,12 @@ class VmiAgreementLine(models.Model):
         ``"average"`` (expected = usual). One planned-demand lookup per
         distinct number of days, one grouped query for the averages."""
         today = today or fields.Date.context_today(self)
-        by_days = defaultdict(lambda: self.browse())
+        # Ids first: a recordset union per line is quadratic.
+        ids_by_days = defaultdict(list)
         for line in self:
             agreement = line.agreement_id
-            by_days[rules.cover_days(agreement.review_interval_days, agreement.lead_days)] |= line
+            ids_by_days[rules.cover_days(agreement.review_interval_days, agreement.lead_days)].append(line.id)
+        by_days = {days: self.browse(ids) for days, ids in ids_by_days.items()}
         window_days = (today - rules.consumption_window_start(today, 3)).days + 1
         consumed = self._vmi_consumption_3m(today)
         result = {}

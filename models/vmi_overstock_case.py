@@ -944,9 +944,10 @@ class VmiAgreementLine(models.Model):
         today), the consumption against the published demand plan
         (``_vmi_planned_demand``; no plan covering it: no comparison), and
         quality holds (``_vmi_quality_holds``)."""
-        by_days = defaultdict(lambda: self.browse())
+        ids_by_days = defaultdict(list)  # ids first: a union per line is quadratic
         for line in self:
-            by_days[line.agreement_id.overstock_days] |= line
+            ids_by_days[line.agreement_id.overstock_days].append(line.id)
+        by_days = {days: self.browse(ids) for days, ids in ids_by_days.items()}
         holds = self._vmi_quality_holds(today)
         result = {}
         for days, lines in by_days.items():

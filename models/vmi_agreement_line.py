@@ -403,6 +403,16 @@ class VmiAgreementLine(models.Model):
                 totals[line.id] = qty
         return totals
 
+    def _vmi_usual_daily_demand(self, today=None):
+        """``{line id: quantity a day}``: the consumption of the last 3
+        months spread over their days (the usual demand the agreed levels
+        were set for), read by the review and the projected stock. One
+        grouped query."""
+        today = today or fields.Date.context_today(self)
+        window_days = (today - rules.consumption_window_start(today, 3)).days + 1
+        consumed = self._vmi_consumption_3m(today)
+        return {line.id: consumed.get(line.id, 0.0) / window_days for line in self}
+
     @api.depends("product_id", "product_uom_id", "agreement_id")
     def _compute_consumption(self):
         totals = self._vmi_consumption_3m()
@@ -509,14 +519,13 @@ class VmiAgreementLine(models.Model):
             agreement = line.agreement_id
             ids_by_days[rules.cover_days(agreement.review_interval_days, agreement.lead_days)].append(line.id)
         by_days = {days: self.browse(ids) for days, ids in ids_by_days.items()}
-        window_days = (today - rules.consumption_window_start(today, 3)).days + 1
-        consumed = self._vmi_consumption_3m(today)
+        daily_usual = self._vmi_usual_daily_demand(today)
         result = {}
         for days, lines in by_days.items():
             first = today + timedelta(days=1)
             planned = lines._vmi_planned_demand(first, today + timedelta(days=days))
             for line in lines:
-                usual = consumed.get(line.id, 0.0) * days / window_days
+                usual = daily_usual[line.id] * days
                 if line.id in planned:
                     result[line.id] = (planned[line.id], usual, "plan", days)
                 else:

@@ -111,12 +111,11 @@ class VmiAgreementLine(models.Model):
         day; ``source`` is ``"plan"`` when the plan covers every day,
         ``"average"`` when it covers none, ``"mixed"`` otherwise."""
         today = today or fields.Date.context_today(self)
-        window_days = (today - rules.consumption_window_start(today, 3)).days + 1
         planned = self._vmi_planned_daily_demand(first, days)
-        consumed = self._vmi_consumption_3m(today)
+        daily_usual = self._vmi_usual_daily_demand(today)
         result = {}
         for line in self:
-            average = consumed.get(line.id, 0.0) / window_days
+            average = daily_usual[line.id]
             plan = planned.get(line.id) or [None] * days
             covered = sum(1 for qty in plan if qty is not None)
             source = "plan" if covered == days else "average" if not covered else "mixed"

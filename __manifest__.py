@@ -14,6 +14,7 @@
         "stock_account",
         "portal",
         "queue_job",
+        "report_xlsx",
     ],
     "external_dependencies": {
         "python": ["xlsxwriter", "openpyxl"],

@@ -516,6 +516,7 @@ class Result:
     rush_shipments: int
     inventory: list  # stock at the end of each day
     shortage_days: list = field(default_factory=list)  # the days with unmet demand
+    advice: list = field(default_factory=list)  # VmiAdvicePolicy: the levels advised, month by month
 
     @property
     def stockout_rate(self):
@@ -714,7 +715,9 @@ def advice_runs(
         split = history_months * DAYS_PER_MONTH
         played = Demand(demand.profile, demand.daily[split:], demand.plan[history_months:])
         policy = VmiAdvicePolicy(service_level, demand.daily[:split], review_days, lead_time, window)
-        results.append(simulate(item, played, policy, lead_time, rush_lead_time))
+        result = simulate(item, played, policy, lead_time, rush_lead_time)
+        result.advice = policy.advice
+        results.append(result)
     return results
 
 

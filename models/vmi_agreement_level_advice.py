@@ -108,10 +108,9 @@ class VmiAgreement(models.Model):
 
 
 class VmiAgreementLine(models.Model):
-    _inherit = "vmi.agreement.line"
+    _inherit = "vmi.agreement.line"  # pylint: disable=consider-merging-classes-inherited
 
     advised_reorder_point = fields.Float(
-        string="Advised Reorder Point",
         compute="_compute_level_advice",
         digits="Product Unit of Measure",
         help="Reorder point that holds the agreement's target service level, from the daily "
@@ -125,7 +124,6 @@ class VmiAgreementLine(models.Model):
         help="Advised reorder point plus the mean demand of one review interval (at least one pack).",
     )
     level_advice_note = fields.Char(
-        string="Level Advice",
         compute="_compute_level_advice",
         help="The figures behind the advice, or why there is none.",
     )

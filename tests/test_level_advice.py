@@ -266,7 +266,10 @@ class TestLevelAdvice(VmiCommon):
         self.assertLessEqual(one, 4)
 
     def test_chatter_in_buyer_language(self):
-        """The buyer reads the change in Chinese."""
+        """The buyer reads the change in Chinese. (Odoo merges
+        ``i18n/zh_CN.po`` with ``i18n/stock_vmi.pot`` when it reads the code
+        translations, dropping what the template lacks: this test needs the
+        template regenerated with the level advice's strings.)"""
         self.env["res.lang"]._activate_lang("zh_CN")
         self.buyer.lang = "zh_CN"
         self._every_other_day(self.line)
@@ -282,3 +285,22 @@ class TestLevelAdvice(VmiCommon):
         messages = self.agreement.message_ids.filtered(lambda m: "补货点" in (m.body or ""))
         self.assertEqual(len(messages), 1, self.agreement.message_ids.mapped("body"))
         return messages.body
+
+    def test_backoffice_shows_and_applies(self):
+        """The advised levels stand beside today's on the agreement's
+        products, with a button per line and one for all; the lines list's
+        action applies the selected lines."""
+        arch = self.env["vmi.agreement"].with_user(self.buyer).get_view(view_type="form")["arch"]
+        for name in (
+            "service_level",
+            "advised_reorder_point",
+            "advised_max_qty",
+            "action_apply_level_advice",
+        ):
+            self.assertIn(f'name="{name}"', arch)
+        lines_arch = self.env["vmi.agreement.line"].get_view(view_type="list")["arch"]
+        self.assertIn('name="advised_reorder_point"', lines_arch)
+        self._every_other_day(self.line)
+        action = self.env.ref("stock_vmi.action_vmi_apply_level_advice").with_user(self.buyer)
+        action.with_context(active_model="vmi.agreement.line", active_ids=self.line.ids).run()
+        self.assertEqual((self.line.reorder_point, self.line.max_qty), (31.0, 40.0))

@@ -26,6 +26,7 @@ import math
 import random
 from dataclasses import dataclass, field
 
+from . import levels as level_rules
 from . import rules
 
 DAYS_PER_MONTH = 30
@@ -415,6 +416,57 @@ class VmiForecastPolicy(VmiMinMaxPolicy):
         return orders
 
 
+class VmiAdvicePolicy(VmiMinMaxPolicy):
+    """VMI min/max with the levels of the level advice
+    (:func:`logic.levels.advise_from_history`, what
+    ``vmi.agreement.line._vmi_level_advice`` computes), applied by the buyer
+    every ``period`` days (the monthly review): mean and standard deviation
+    of the daily consumption of the last ``window`` days, the lead time and
+    the review interval, for ``service_level`` percent of the review cycles
+    without a stock-out. ``history`` is the consumption of the days before
+    the first simulated day (the levels of the first month come from it);
+    then the days' consumption (what was served: lost demand is not
+    recorded, as in the module) is added day by day."""
+
+    name = "VMI + level advice"
+
+    def __init__(self, service_level, history, review_days=3, lead_time=3, window=90, period=DAYS_PER_MONTH):
+        super().__init__(review_days)
+        self.service_level = service_level
+        self.lead_time = lead_time
+        self.window = window
+        self.period = period
+        self.history = list(history)
+        self._levels = None
+        self._levels_period = None
+        self.advice = []  # the advice of each period, in order
+
+    def _advise(self, pack_multiple):
+        advice, _reason = level_rules.advise_from_history(
+            self.history[-self.window :], self.lead_time, self.review_days, self.service_level, pack_multiple
+        )
+        if advice is None:
+            return None
+        self.advice.append(advice)
+        return int(advice.reorder_point), int(advice.max_qty)
+
+    def levels(self, sim, day):
+        period = day // self.period
+        if period != self._levels_period:
+            self._levels = self._advise(sim.item.pack_multiple) or self._levels or super().levels(sim, day)
+            self._levels_period = period
+        return self._levels
+
+    def initial_stock(self, item):
+        self._levels = self._advise(item.pack_multiple) or (item.reorder_point, item.max_qty)
+        self._levels_period = 0
+        return self._levels[1]
+
+    def decide(self, sim, day, unmet):
+        self.history.append(sim.demand.daily[day] - unmet)
+        return super().decide(sim, day, unmet)
+
+
 def seed_policies(item, review_days=3):
     """The three policies compared on ``item``."""
     return [
@@ -463,11 +515,18 @@ class Result:
     regular_shipments: int
     rush_shipments: int
     inventory: list  # stock at the end of each day
+    shortage_days: list = field(default_factory=list)  # the days with unmet demand
+    advice: list = field(default_factory=list)  # VmiAdvicePolicy: the levels advised, month by month
 
     @property
     def stockout_rate(self):
         """Share of days with unmet demand."""
         return self.stockout_days / self.days if self.days else 0.0
+
+    def cycle_service_level(self, review_days=3):
+        """Share of the review cycles (``review_days`` days each) without
+        a stock-out (:func:`logic.levels.cycle_service_level`)."""
+        return level_rules.cycle_service_level(self.shortage_days, self.days, review_days)
 
     @property
     def avg_inventory(self):
@@ -517,7 +576,7 @@ class Simulation:
     def run(self):
         initial = self.on_hand
         received = consumed = unmet_total = stockout_days = regular = rush_count = 0
-        inventory = []
+        inventory, shortage_days = [], []
         for day, wanted in enumerate(self.demand.daily):
             arrived = [entry for entry in self.pipeline if entry[0] <= day]
             self.pipeline = [entry for entry in self.pipeline if entry[0] > day]
@@ -531,6 +590,7 @@ class Simulation:
             if unmet:
                 unmet_total += unmet
                 stockout_days += 1
+                shortage_days.append(day)
             for qty, rush in self.policy.decide(self, day, unmet):
                 qty = int(qty)
                 if qty <= 0:
@@ -557,6 +617,7 @@ class Simulation:
             regular_shipments=regular,
             rush_shipments=rush_count,
             inventory=inventory,
+            shortage_days=shortage_days,
         )
 
 
@@ -627,3 +688,42 @@ def summarize(results, model=CostModel()):
             for key in ("holding", "ordering", "rush_freight", "stockout", "total")
         },
     }
+
+
+def advice_runs(
+    service_level,
+    seed,
+    runs=50,
+    months=12,
+    profile="seed",
+    item=SEED_ITEM,
+    lead_time=3,
+    review_days=3,
+    rush_lead_time=1,
+    window=90,
+):
+    """``runs`` simulated periods of ``months`` months of ``item`` under
+    :class:`VmiAdvicePolicy` at ``service_level`` percent: the demand of
+    ``window`` days before each run is its history (the first month's
+    advice), the levels are advised again every month. Returns the
+    :class:`Result` list; reproducible from ``seed``."""
+    rng = random.Random(f"{seed}:advice:{profile}")
+    history_months = math.ceil(window / DAYS_PER_MONTH)
+    results = []
+    for _run in range(runs):
+        demand = PROFILES[profile](random.Random(rng.random()), months + history_months)
+        split = history_months * DAYS_PER_MONTH
+        played = Demand(demand.profile, demand.daily[split:], demand.plan[history_months:])
+        policy = VmiAdvicePolicy(service_level, demand.daily[:split], review_days, lead_time, window)
+        result = simulate(item, played, policy, lead_time, rush_lead_time)
+        result.advice = policy.advice
+        results.append(result)
+    return results
+
+
+def achieved_cycle_service_level(results, review_days=3):
+    """Share of all review cycles of ``results`` without a stock-out."""
+    review = max(int(review_days), 1)
+    cycles = sum(math.ceil(r.days / review) for r in results)
+    short = sum(len({day // review for day in r.shortage_days}) for r in results)
+    return 1 - short / cycles if cycles else 1.0

@@ -144,3 +144,41 @@ class TestSimulation(BaseCase):
         # the seed's 300 / 200 scaled to 80 a month
         policy = sim.TraditionalPolicy.from_seed(sim.SEED_ITEM)
         self.assertEqual((policy.safety_stock, policy.monthly_qty), (120, 80))
+
+    def test_level_advice_holds_its_target(self):
+        """Issue 12, item 4: the VMI min/max policy with the levels of the
+        level advice (re-advised every month from 90 days of consumption)
+        holds the target cycle service level on the seed's demand, at the
+        seed's terms (review every 3 days, lead time 3), within half a
+        point; a higher target holds more stock and runs out less."""
+        achieved, stock = {}, {}
+        for target in (90.0, 95.0, 98.0):
+            results = sim.advice_runs(target, seed=42, runs=30)
+            achieved[target] = sim.achieved_cycle_service_level(results, review_days=3)
+            stock[target] = sim.summarize(results)["avg_inventory"]
+            with self.subTest(target=target):
+                self.assertGreaterEqual(achieved[target], target / 100 - 0.005)
+                for result in results:
+                    self.assertEqual(
+                        result.received - result.consumed, result.final_stock - result.initial_stock
+                    )
+                    self.assertEqual(len(result.advice), 12, "advised again every month")
+        self.assertLess(achieved[90.0], achieved[98.0])
+        self.assertLess(stock[90.0], stock[95.0])
+        self.assertLess(stock[95.0], stock[98.0])
+
+    def test_level_advice_policy_uses_the_module_rule(self):
+        """The policy's levels are those of logic.levels, the function behind
+        vmi.agreement.line._vmi_level_advice, on the last 90 days."""
+        from ..logic import levels
+
+        history = [3, 0] * 45
+        policy = sim.VmiAdvicePolicy(95.0, history, review_days=3, lead_time=3)
+        self.assertEqual(policy.initial_stock(sim.SEED_ITEM), 21)
+        expected, _reason = levels.advise_from_history(history, 3, 3, 95.0)
+        self.assertEqual(policy.advice, [expected])
+        self.assertEqual(policy._levels, (int(expected.reorder_point), int(expected.max_qty)))
+        # 4 stock-out days in the cycles 1 and 6 of 10: 80 %
+        result = sim.simulate(sim.SEED_ITEM, sim.Demand("test", [0] * 30, [0.0]), policy)
+        result.shortage_days = [3, 4, 5, 18]
+        self.assertAlmostEqual(result.cycle_service_level(3), 0.8)

@@ -58,6 +58,8 @@
         "views/vmi_demand_plan_portal_templates.xml",
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
+        "security/vmi_reporting_security.xml",
+        "views/vmi_reporting_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -59,6 +59,8 @@
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
         "views/vmi_level_advice_views.xml",
+        "security/vmi_reporting_security.xml",
+        "views/vmi_reporting_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -29,3 +29,6 @@ from . import vmi_overstock_case
 from . import vmi_emergency_request
 from . import vmi_confirmation_mode
 from . import vmi_agreement_level_advice
+from . import purchase_order_outcome
+from . import vmi_proposal_report
+from . import vmi_stock_report

@@ -58,6 +58,8 @@
         "views/vmi_demand_plan_portal_templates.xml",
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
+        "report/vmi_stock_sheet_report.xml",
+        "views/vmi_stock_sheet_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

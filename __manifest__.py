@@ -61,6 +61,8 @@
         "views/vmi_level_advice_views.xml",
         "security/vmi_reporting_security.xml",
         "views/vmi_reporting_views.xml",
+        "report/vmi_stock_sheet_report.xml",
+        "views/vmi_stock_sheet_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -42,9 +42,6 @@ from ..logic import rules
 
 _logger = logging.getLogger(__name__)
 
-# How many calendar months (the current one to date included) the agreement
-# page shows one by one.
-CONSUMPTION_MONTHS = 3
 _MAX_NOTE = 2000
 STATUS_BADGE = {
     rules.STATUS_BELOW: "text-bg-danger",
@@ -256,60 +253,42 @@ class VmiPortal(CustomerPortal):
         return request.env["vmi.agreement"]._vmi_number_formatter()
 
     def _vmi_agreement_page_values(self, agreement, by_token):
-        """Values of the agreement page. The per-month consumption of all
-        lines is one grouped query; the lines' stock figures are computed for
-        all lines at once (``vmi.agreement.line`` batch computes)."""
-        lines = agreement.line_ids
-        today = fields.Date.context_today(agreement)
-        # The columns are the periods of the monthly average: they add up to it.
-        windows = rules.consumption_windows(today, CONSUMPTION_MONTHS)
-        by_window = lines._vmi_consumption_by_window(windows)
-        # The figures themselves, not the lines' computed fields: a thousand
-        # lines' field values cost more than the two queries behind them.
-        stock = lines._get_quantities()
-        demand = lines._vmi_next_month_demand()
-        open_proposals = (
-            request.env["purchase.order"]
-            .sudo()
-            .search_count(
-                [("vmi_agreement_id", "=", agreement.id)]
-                + request.env["purchase.order"]._get_vmi_open_proposals_domain()
-            )
-        )
-        status_labels = dict(lines._fields["stock_status"]._description_selection(request.env))
+        """Values of the agreement page: the figures of
+        ``vmi.agreement._vmi_stock_sheet_figures`` (the stock sheet's,
+        computed in batches for all lines), formatted for the reader."""
+        figures = agreement.sudo()._vmi_stock_sheet_figures()[agreement.id]
+        status_labels = dict(agreement.line_ids._fields["stock_status"]._description_selection(request.env))
         number = self._vmi_number_formatter()
         rows = []
-        for line in lines:
-            product = line.product_id
-            on_hand, incoming = stock[line.id]
-            months = by_window[line.id]
+        demand = {}
+        for figure in figures["lines"]:
+            line = figure["line"]
+            if figure["next_month_demand"] is not None:
+                demand[line.id] = figure["next_month_demand"]
             rows.append(
                 {
                     "line": line,
-                    "code": product.default_code or product.name,
-                    "product": product.display_name,
-                    "on_hand": number(on_hand),
-                    "reorder_point": number(line.reorder_point),
-                    "max_qty": number(line.max_qty),
-                    "status": line.stock_status,
-                    "status_label": status_labels.get(line.stock_status, ""),
-                    "status_class": STATUS_BADGE.get(line.stock_status, "text-bg-secondary"),
-                    "incoming": number(incoming),
-                    "months": [number(qty) for qty in months],
-                    # The windows add up to the total of the monthly average
-                    # (``rules.consumption_windows``): the same figure as
-                    # ``consumption_monthly_avg``, without a third query.
-                    "average": number(rules.monthly_average(sum(months), CONSUMPTION_MONTHS), 1),
+                    "code": figure["code"],
+                    "product": figure["product"],
+                    "on_hand": number(figure["on_hand"]),
+                    "reorder_point": number(figure["reorder_point"]),
+                    "max_qty": number(figure["max_qty"]),
+                    "status": figure["status"],
+                    "status_label": status_labels.get(figure["status"], ""),
+                    "status_class": STATUS_BADGE.get(figure["status"], "text-bg-secondary"),
+                    "incoming": number(figure["incoming"]),
+                    "months": [number(qty) for qty in figure["consumption"]],
+                    "average": number(figure["monthly_average"], 1),
                     "demand": number(demand[line.id]) if line.id in demand else None,
-                    "uom": line.product_uom_id.name,
+                    "uom": figure["uom"],
                 }
             )
         return {
             "agreement": agreement,
             "rows": rows,
-            "month_labels": [self._vmi_window_label(first, last) for first, last in windows],
+            "month_labels": [self._vmi_window_label(first, last) for first, last in figures["windows"]],
             "demand": demand,
-            "open_proposals": open_proposals,
+            "open_proposals": figures["open_proposals"],
             "by_token": by_token,
             "page_name": "vmi_agreement",
             "object": agreement,

@@ -32,3 +32,4 @@ from . import vmi_agreement_level_advice
 from . import purchase_order_outcome
 from . import vmi_proposal_report
 from . import vmi_stock_report
+from . import vmi_agreement_sheet

@@ -13,6 +13,9 @@ from odoo.tests import BaseCase, tagged
 from ..logic import arguments, counts, demand, levels, overstock, projection, rules, simulation
 
 MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, levels)
+from ..logic import arguments, counts, demand, overstock, projection, rules, sheet, simulation
+
+MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, sheet)
 
 
 @tagged("post_install", "-at_install")

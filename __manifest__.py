@@ -58,6 +58,7 @@
         "views/vmi_demand_plan_portal_templates.xml",
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
+        "views/vmi_agreement_chat_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

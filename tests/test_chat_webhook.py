@@ -178,6 +178,7 @@ class TestChatWebhook(ChatRobotMixin, VmiCommon):
     def test_wecom(self):
         self._hook("wecom")
         order = self._propose()
+        self.assertEqual(self.robot.received[0]["headers"]["Content-Type"], "application/json; charset=utf-8")
         body = self.robot.received[0]["body"]
         self.assertEqual(set(body), {"msgtype", "markdown"})
         self.assertEqual(body["msgtype"], "markdown")
@@ -191,6 +192,8 @@ class TestChatWebhook(ChatRobotMixin, VmiCommon):
         before = int(time.time() * 1000)
         order = self._propose()
         request = self.robot.received[0]
+        self.assertEqual(request["headers"]["Content-Type"], "application/json; charset=utf-8")
+        self.assertEqual(urlsplit(request["path"]).path, "/hook")
         query = parse_qs(urlsplit(request["path"]).query)
         timestamp = query["timestamp"][0]
         self.assertLessEqual(before, int(timestamp))
@@ -213,7 +216,9 @@ class TestChatWebhook(ChatRobotMixin, VmiCommon):
     def test_feishu_signed_and_unsigned(self):
         self._hook("feishu", FEISHU_SECRET)
         order = self._propose()
+        self.assertEqual(self.robot.received[0]["headers"]["Content-Type"], "application/json; charset=utf-8")
         body = self.robot.received[0]["body"]
+        self.assertEqual(set(body), {"msg_type", "card", "timestamp", "sign"})
         self.assertEqual(body["msg_type"], "interactive")
         timestamp = body["timestamp"]
         self.assertLess(abs(int(timestamp) - time.time()), 60, "seconds, not milliseconds")
@@ -479,6 +484,24 @@ class TestChatWebhook(ChatRobotMixin, VmiCommon):
         self.assertEqual(self._chats(order).state, "failed")
         note = self.agreement.message_ids[0]
         self.assertIn("无法发送到聊天群", str(note.body))
+
+    def test_robot_errcode_through_the_outbox(self):
+        """A WeCom robot answering HTTP 200 with errcode 93000 did not post
+        the message: failed (no retry left here), noted on the agreement."""
+        self._hook("wecom")
+        self.robot.answer = {"errcode": 93000, "errmsg": "invalid webhook url"}
+        with patch.object(VmiNotification, "_VMI_RETRY_DELAYS", ()), self.assertLogs(level="WARNING") as logs:
+            order = self._propose()
+        self.assertFalse([record for record in logs.records if record.levelno >= logging.ERROR], logs.output)
+        chat = self._chats(order)
+        self.assertEqual((chat.state, chat.last_error), ("failed", "errcode 93000: invalid webhook url"))
+        self.assertIn("errcode 93000", str(self.agreement.message_ids[0].body))
+        self.assertEqual(order.vmi_state, "to_confirm")
+        # Retried by hand once the robot is fixed: posted.
+        self.robot.answer = ANSWERS["wecom"]
+        chat.with_user(self.buyer).action_retry()
+        self.assertEqual(chat.state, "sent")
+        self.assertEqual(len(self.robot.received), 2)
 
     def test_chat_post_error_hides_url(self):
         self.robot.status = 500

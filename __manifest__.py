@@ -63,6 +63,7 @@
         "views/vmi_reporting_views.xml",
         "report/vmi_stock_sheet_report.xml",
         "views/vmi_stock_sheet_portal_templates.xml",
+        "views/vmi_agreement_chat_views.xml",
     ],
     "assets": {
         "web.assets_frontend": [

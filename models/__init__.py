@@ -33,3 +33,6 @@ from . import purchase_order_outcome
 from . import vmi_proposal_report
 from . import vmi_stock_report
 from . import vmi_agreement_sheet
+from . import vmi_agreement_chat
+from . import vmi_notification_chat
+from . import vmi_chat_events

@@ -40,3 +40,4 @@ from . import test_collaboration_rpc
 from . import test_level_advice
 from . import test_vmi_reporting
 from . import test_stock_sheet
+from . import test_chat_webhook

@@ -16,6 +16,9 @@ MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, 
 from ..logic import arguments, counts, demand, overstock, projection, rules, sheet, simulation
 
 MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, sheet)
+from ..logic import arguments, chat, counts, demand, overstock, projection, rules, simulation
+
+MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, chat)
 
 
 @tagged("post_install", "-at_install")

@@ -10,15 +10,9 @@ import doctest
 
 from odoo.tests import BaseCase, tagged
 
-from ..logic import arguments, counts, demand, levels, overstock, projection, rules, simulation
+from ..logic import arguments, chat, counts, demand, levels, overstock, projection, rules, sheet, simulation
 
-MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, levels)
-from ..logic import arguments, counts, demand, overstock, projection, rules, sheet, simulation
-
-MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, sheet)
-from ..logic import arguments, chat, counts, demand, overstock, projection, rules, simulation
-
-MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, chat)
+MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, levels, sheet, chat)
 
 
 @tagged("post_install", "-at_install")

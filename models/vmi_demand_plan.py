@@ -253,13 +253,14 @@ class VmiDemandPlan(models.Model):
                 agreement_id, day = clashes[0].agreement_id.id, clashes[0].date_from
             else:
                 agreement_id, day = min(duplicates)
+            plan = f" ({clashes[0].name})" if clashes else ""
             raise ValidationError(
                 self.env._(
                     "%(agreement)s already has a demand plan for the period from %(date)s%(plan)s: "
                     "an agreement has one demand plan per period; open and revise it instead.",
                     agreement=self.env["vmi.agreement"].browse(agreement_id).display_name,
                     date=format_date(self.env, day),
-                    plan=f" ({clashes[0].name})" if clashes else "",
+                    plan=plan,
                 )
             )
 

@@ -58,6 +58,8 @@
         "views/vmi_demand_plan_portal_templates.xml",
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
+        "wizards/vmi_sheet_import_wizard_views.xml",
+        "views/vmi_sheet_import_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

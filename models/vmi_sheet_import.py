@@ -255,55 +255,61 @@ class VmiSheetImport(models.AbstractModel):
 
     @api.model
     def _vmi_sheet_reasons(self):
-        _ = self.env._
+        """``{reason: text}`` of ``logic.sheet_import``'s reasons, in the
+        current language (their params filled in by the caller)."""
         return {
-            sheet.WRONG_KIND: _(
+            sheet.WRONG_KIND: self.env._(
                 "This is not the right template (cell A1 should read %(expected)s, it reads "
                 '"%(found)s"): download the template and fill it in.'
             ),
-            sheet.WRONG_REFERENCE: _(
+            sheet.WRONG_REFERENCE: self.env._(
                 "This file was made for %(found)s, not for %(expected)s (cell B1): download the template "
                 "of %(expected)s."
             ),
-            sheet.ANSWERED: _("Proposal %(reference)s is already answered: it can no longer be changed."),
-            sheet.NO_ROWS: _("The file has no product row with a quantity."),
-            sheet.MISSING_CODE: _("The product code is missing."),
-            sheet.UNKNOWN_PRODUCT: _("Unknown product code %(code)s."),
-            sheet.NOT_IN_AGREEMENT: _("Product %(code)s is not in this agreement (or this proposal)."),
-            sheet.NOT_NUMERIC: _('The quantity "%(value)s" is not a number.'),
-            sheet.NEGATIVE: _("The quantity %(value)s is negative."),
-            sheet.WRONG_UNIT: _(
+            sheet.ANSWERED: self.env._(
+                "Proposal %(reference)s is already answered: it can no longer be changed."
+            ),
+            sheet.NO_ROWS: self.env._("The file has no product row with a quantity."),
+            sheet.MISSING_CODE: self.env._("The product code is missing."),
+            sheet.UNKNOWN_PRODUCT: self.env._("Unknown product code %(code)s."),
+            sheet.NOT_IN_AGREEMENT: self.env._(
+                "Product %(code)s is not in this agreement (or this proposal)."
+            ),
+            sheet.NOT_NUMERIC: self.env._('The quantity "%(value)s" is not a number.'),
+            sheet.NEGATIVE: self.env._("The quantity %(value)s is negative."),
+            sheet.WRONG_UNIT: self.env._(
                 'The unit "%(unit)s" is not the product\'s unit in the agreement (%(expected)s).'
             ),
-            sheet.DUPLICATE: _("Product %(code)s appears twice (first on row %(first_row)s)."),
-            sheet.MISSING_DATE: _("The date is missing."),
-            sheet.INVALID_DATE: _('"%(value)s" is not a valid date (YYYY-MM-DD) or period.'),
-            sheet.PAST_DATE: _("The promised date %(value)s is in the past."),
-            sheet.OTHER_DATE: _(
+            sheet.DUPLICATE: self.env._("Product %(code)s appears twice (first on row %(first_row)s)."),
+            sheet.MISSING_DATE: self.env._("The date is missing."),
+            sheet.INVALID_DATE: self.env._('"%(value)s" is not a valid date (YYYY-MM-DD) or period.'),
+            sheet.PAST_DATE: self.env._("The promised date %(value)s is in the past."),
+            sheet.OTHER_DATE: self.env._(
                 "The promised date %(value)s differs from the one on row %(first_row)s: a proposal has "
                 "one promised date."
             ),
-            sheet.NOT_PERIOD_START: _(
+            sheet.NOT_PERIOD_START: self.env._(
                 "%(value)s does not start a period of the plan (the 1st of a month, or a Monday)."
             ),
-            sheet.TRACKED: _("Product %(code)s is tracked by lots or serial numbers: count it in Inventory."),
+            sheet.TRACKED: self.env._(
+                "Product %(code)s is tracked by lots or serial numbers: count it in Inventory."
+            ),
             sheet.REFUSED: "%(message)s",
         }
 
     @api.model
     def _vmi_sheet_headers(self, kind):
-        _ = self.env._
         labels = {
-            "code": _("Product Code"),
-            "product": _("Product Name"),
-            "unit": _("Unit of Measure"),
+            "code": self.env._("Product Code"),
+            "product": self.env._("Product Name"),
+            "unit": self.env._("Unit of Measure"),
             "quantity": {
-                sheet.COUNT: _("Counted Quantity"),
-                sheet.PLAN: _("Planned Quantity"),
-                sheet.PROPOSAL: _("Quantity to Deliver"),
+                sheet.COUNT: self.env._("Counted Quantity"),
+                sheet.PLAN: self.env._("Planned Quantity"),
+                sheet.PROPOSAL: self.env._("Quantity to Deliver"),
             }[kind],
-            "period": _("Period (first day or label)"),
-            "date": _("Promised Date"),
+            "period": self.env._("Period (first day or label)"),
+            "date": self.env._("Promised Date"),
         }
         return [labels[column] for column in sheet.COLUMNS[kind]]
 

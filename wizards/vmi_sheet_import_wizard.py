@@ -97,5 +97,5 @@ class VmiSheetImportWizardError(models.TransientModel):
     _order = "row, id"
 
     wizard_id = fields.Many2one("vmi.sheet.import.wizard", required=True, ondelete="cascade")
-    row = fields.Integer(string="Row")
+    row = fields.Integer()
     reason = fields.Char(required=True)

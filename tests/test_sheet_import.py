@@ -268,7 +268,11 @@ class TestSheetImportCount(SheetImportCommon):
             .with_context(default_agreement_id=self.agreement.id)
         )
         form.kind = sheet.PLAN
-        self.assertEqual(form.save().agreement_id, self.agreement)
+        wizard = form.save()
+        self.assertEqual(wizard.agreement_id, self.agreement)
+        wizard.kind = sheet.PROPOSAL
+        with self.assertRaises(UserError):
+            wizard.action_download_template()
 
 
 @tagged("post_install", "-at_install")

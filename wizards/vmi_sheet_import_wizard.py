@@ -3,6 +3,7 @@
 import base64
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..logic import sheet_import as sheet
 
@@ -41,6 +42,10 @@ class VmiSheetImportWizard(models.TransientModel):
 
     def _vmi_record(self):
         self.ensure_one()
+        if self.kind == sheet.PROPOSAL and not self.purchase_id:
+            raise UserError(
+                self.env._("To import the supplier's answer, open the proposal and use its Import button.")
+            )
         return self.purchase_id if self.kind == sheet.PROPOSAL else self.agreement_id
 
     def _vmi_reopen(self):

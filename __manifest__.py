@@ -64,6 +64,8 @@
         "report/vmi_stock_sheet_report.xml",
         "views/vmi_stock_sheet_portal_templates.xml",
         "views/vmi_agreement_chat_views.xml",
+        "wizards/vmi_sheet_import_wizard_views.xml",
+        "views/vmi_sheet_import_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -36,6 +36,9 @@ queries, every measurement in its own transaction rolled back afterwards:
   same bills itself (``account.move.create`` of the values of
   ``_prepare_bill``, minus the link to the settlement): the floor of the
   settlement target;
+* the sheet imports (XLSX, ``vmi.sheet.import``): a stock count of 10,000
+  rows (or one per product of the bench) and a demand plan of 10,000 rows
+  (products x 3 months), into an agreement over the bench's products;
 * the supplier's agreement page ``/my/vmi/agreement/<id>`` (1,000 lines)
   through a real HTTP request on a server started here;
 * the monthly settlement as production runs it: in copies of the database,
@@ -498,6 +501,86 @@ def overstock_check(env):
     return f"{lines} lines checked, {len(cases)} cases opened"
 
 
+# Rows of the sheet imports' files (issue 12): 10,000, or as many as the
+# bench has products (count) and products x 3 periods (plan).
+SHEET_ROWS = 10000
+
+
+def sheet_import(kind):
+    """Import a file of ``kind`` ("count", "plan") of up to ``SHEET_ROWS``
+    rows into one agreement over the bench's products (``vmi.sheet.import``,
+    as the back office's wizard does). The setup (not measured) creates the
+    agreement, 50 supplier-owned units of each product in its VMI location
+    (SQL, as ``build``) and the XLSX file: a count with a third of the
+    products 5 short and a tenth 2 over, or a plan of the next three months."""
+    state = {}
+
+    def setup(env):
+        import io
+
+        import openpyxl
+        from psycopg2.extras import execute_values
+
+        from odoo import Command
+
+        from odoo.addons.stock_vmi.logic import demand
+
+        count = SHEET_ROWS if kind == "count" else max(SHEET_ROWS // 3, 1)
+        products = env["product.product"].search([("default_code", "=like", "B%")], order="id", limit=count)
+        warehouse = env["stock.warehouse"].search([("company_id", "=", env.company.id)], limit=1)
+        partner = env["res.partner"].create({"name": "Bench Sheet Supplier", "is_company": True})
+        agreement = env["vmi.agreement"].create(
+            {
+                "partner_id": partner.id,
+                "warehouse_id": warehouse.id,
+                "line_ids": [
+                    Command.create(
+                        {"product_id": p.id, "reorder_point": 20, "max_qty": 80, "price_unit": 5.0}
+                    )
+                    for p in products
+                ],
+            }
+        )
+        agreement.action_create_location()
+        agreement.action_activate()
+        execute_values(
+            env.cr._obj,
+            """INSERT INTO stock_quant (product_id, location_id, owner_id, company_id, quantity,
+                   reserved_quantity, in_date, create_uid, create_date, write_uid, write_date)
+               VALUES %s""",
+            [(p.id, agreement.location_id.id, partner.id, env.company.id, 50.0) for p in products],
+            template="(%s, %s, %s, %s, %s, 0, now() at time zone 'UTC', 1, now() at time zone 'UTC', 1,"
+            " now() at time zone 'UTC')",
+            page_size=5000,
+        )
+        env["stock.quant"].invalidate_model()
+        book = openpyxl.Workbook(write_only=True)
+        ws = book.create_sheet()
+        ws.append(["VMI-COUNT" if kind == "count" else "VMI-PLAN", agreement.name])
+        ws.append(["code", "product", "unit", "quantity"])
+        if kind == "count":
+            for i, p in enumerate(products):
+                ws.append([p.default_code, None, None, 45 if i % 3 == 0 else 52 if i % 10 == 1 else 50])
+        else:
+            first = agreement._vmi_next_period(date.today())[0]
+            periods = [first for first, _last in demand.following_periods(first, "month", 3)]
+            for i, p in enumerate(products):
+                for period in periods:
+                    ws.append([p.default_code, None, None, period, 10 + i % 7])
+        buffer = io.BytesIO()
+        book.save(buffer)
+        state.update(agreement=agreement.id, data=buffer.getvalue())
+
+    def run(env):
+        agreement = env["vmi.agreement"].browse(state["agreement"])
+        result = env["vmi.sheet.import"]._vmi_sheet_import(kind, agreement, state["data"])
+        if result["errors"]:
+            return f"{len(result['errors'])} errors, first: {result['errors'][0]}"
+        return f"{result['count']} rows, {len(state['data']) // 1024} KiB: {result['message']}"
+
+    return setup, run
+
+
 def run_measurements(bench):
     def cron_review(env):
         orders = env["purchase.order"].search_count([("vmi_agreement_id", "!=", False)])
@@ -601,6 +684,12 @@ def run_measurements(bench):
         send_queued("vmi.settlement"),
         setup=run_cron("_cron_settle"),
     )
+    for kind, label in (
+        ("count", "sheet import: stock count (XLSX)"),
+        ("plan", "sheet import: demand plan (XLSX)"),
+    ):
+        setup, run = sheet_import(kind)
+        bench.measure(label, run, setup=setup)
 
 
 # ----------------------------------------------------------------------

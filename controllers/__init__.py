@@ -4,3 +4,4 @@ from . import portal_projection
 from . import portal_overstock
 from . import portal_demand_plan
 from . import portal_sheet
+from . import portal_import

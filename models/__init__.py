@@ -36,3 +36,4 @@ from . import vmi_agreement_sheet
 from . import vmi_agreement_chat
 from . import vmi_notification_chat
 from . import vmi_chat_events
+from . import vmi_sheet_import

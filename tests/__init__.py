@@ -41,3 +41,5 @@ from . import test_level_advice
 from . import test_vmi_reporting
 from . import test_stock_sheet
 from . import test_chat_webhook
+from . import test_sheet_import
+from . import test_sheet_import_portal

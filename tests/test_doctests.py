@@ -10,12 +10,33 @@ import doctest
 
 from odoo.tests import BaseCase, tagged
 
-from ..logic import arguments, chat, counts, demand, levels, overstock, projection, rules, sheet, simulation
+from ..logic import (
+    arguments,
+    chat,
+    counts,
+    demand,
+    levels,
+    overstock,
+    projection,
+    rules,
+    sheet,
+    sheet_import,
+    simulation,
+)
 
-MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, levels, sheet, chat)
-from ..logic import arguments, counts, demand, overstock, projection, rules, sheet_import, simulation
-
-MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, sheet_import)
+MODULES = (
+    rules,
+    counts,
+    simulation,
+    arguments,
+    projection,
+    demand,
+    overstock,
+    levels,
+    sheet,
+    chat,
+    sheet_import,
+)
 
 
 @tagged("post_install", "-at_install")

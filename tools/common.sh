@@ -25,9 +25,10 @@ check_odoo_src() {
 }
 
 # Debian packages: build deps of psycopg2/python-ldap, Chromium for the tours,
-# wkhtmltopdf for PDF reports. Installed only when missing (needs root or sudo).
+# wkhtmltopdf for PDF reports, poppler-utils (pdftoppm) for the README's picture
+# of the monthly review's first page. Installed only when missing (needs root or sudo).
 ensure_system_packages() {
-  local pkgs=(libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf fonts-noto-cjk)
+  local pkgs=(libpq-dev libldap2-dev libsasl2-dev chromium wkhtmltopdf fonts-noto-cjk poppler-utils)
   local missing=()
   for p in "${pkgs[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

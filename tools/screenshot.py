@@ -7,7 +7,8 @@
 
 Logs in over JSON-RPC, hands the session cookie to Chromium through the
 DevTools protocol (websocket-client, as Odoo's own browser tests do), opens the
-page and captures it whole. Used by tools/screenshot.sh for the README.
+page and captures it whole (``--save FILE`` downloads the path instead: the
+stock sheet, the review PDF). Used by tools/screenshot.sh for the README.
 """
 
 import argparse
@@ -104,15 +105,27 @@ def main():
     parser.add_argument("--login", default="vmi_supplier")
     parser.add_argument("--password", default="vmi_supplier")
     parser.add_argument("--path", required=True)
-    parser.add_argument("--out", required=True)
+    parser.add_argument("--out", help="the PNG to write (unless --save)")
     parser.add_argument("--width", type=int, default=1280)
     parser.add_argument("--lang", default=None, help="e.g. zh_CN: the page in that language")
+    parser.add_argument(
+        "--save",
+        default=None,
+        help="download PATH as that user into this file instead of capturing it (the XLSX sheet, a PDF)",
+    )
     parser.add_argument(
         "--settle", type=float, default=2, help="seconds to wait after load (widgets, the web client)"
     )
     args = parser.parse_args()
 
     session_id = login(args.url, args.db, args.login, args.password)
+    if args.save:
+        response = requests.get(args.url + args.path, cookies={"session_id": session_id}, timeout=120)
+        response.raise_for_status()
+        with open(args.save, "wb") as out:
+            out.write(response.content)
+        print(f"wrote {args.save} ({len(response.content)} bytes, {response.headers.get('Content-Type')})")
+        return
     chrome = Chrome()
     try:
         chrome.connect()
@@ -130,7 +143,9 @@ def main():
             mobile=mobile,
         )
         chrome.call("Page.enable")
-        chrome.call("Page.navigate", url=args.url + args.path)
+        # A file:// page (the sheet drawn by xlsx_preview.py) opens as it is.
+        page = args.path if args.path.startswith("file://") else args.url + args.path
+        chrome.call("Page.navigate", url=page)
         chrome.wait_event("Page.loadEventFired")
         time.sleep(args.settle)  # portal widgets (chatter), the web client render after load
         metrics = chrome.call("Page.getLayoutMetrics")

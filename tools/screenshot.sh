@@ -9,7 +9,8 @@
 # portal_agreement_zh_mobile.png, the same in Simplified Chinese) and its latest
 # proposal (portal_proposal.png, portal_proposal_mobile.png); as the demo buyer
 # (vmi_buyer), the VMI overview of what needs attention today
-# (backoffice_overview.png).
+# (backoffice_overview.png); the supplier's stock sheet (stock_sheet.png, the XLSX
+# file drawn by tools/xlsx_preview.py).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB=${1:-stock_vmi_demo}
@@ -59,3 +60,11 @@ if [ -n "$PROPOSAL" ]; then
   shot 1280 portal_proposal.png "/my/vmi/proposal/$PROPOSAL"
   shot 390 portal_proposal_mobile.png "/my/vmi/proposal/$PROPOSAL"
 fi
+# The shared stock sheet (XLSX), as the supplier downloads it from its
+# agreement page, drawn by tools/xlsx_preview.py and captured like a page.
+WORK=$(mktemp -d)
+trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf "$WORK"' EXIT
+"$PY" "$REPO_DIR/tools/screenshot.py" --url "http://127.0.0.1:$PORT" --db "$DB" \
+  --path "/my/vmi/agreement/$AGREEMENT/sheet.xlsx" --save "$WORK/sheet.xlsx"
+"$PY" "$REPO_DIR/tools/xlsx_preview.py" "$WORK/sheet.xlsx" "$WORK/sheet.html"
+shot 1280 stock_sheet.png "file://$WORK/sheet.html" --settle 0.5

@@ -172,6 +172,30 @@ class TestTranslations(VmiCommon):
         ]
         self.assertFalse(wrong, f"placeholders differ: {wrong[:5]}")
 
+    def test_catalogue_up_to_date(self):
+        """The module's template holds every string Odoo extracts from the
+        code, views and data today, and the extraction fails on no file: Odoo
+        loads a language's ``.po`` merged with the ``.pot``, so a string
+        missing there stays in English whatever ``zh_CN.po`` says (and a file
+        whose extraction fails loses all its strings at the next export)."""
+        import polib
+
+        from odoo.tools.misc import file_path
+        from odoo.tools.translate import TranslationModuleReader
+
+        with self.assertNoLogs("odoo.tools.translate", level="ERROR"):
+            extracted = {
+                source
+                for module, *_rest, source, _value, _comments in TranslationModuleReader(
+                    self.env.cr, modules=["stock_vmi"]
+                )
+                if module == "stock_vmi"
+            }
+        pot = {e.msgid for e in polib.pofile(file_path("stock_vmi/i18n/stock_vmi.pot"))}
+        missing = sorted(extracted - pot)
+        if missing:
+            self.fail(f"{len(missing)} strings not in i18n/stock_vmi.pot (export it again): {missing[:5]}")
+
     def test_new_features_speak_chinese(self):
         """The projected stock, the emergency and the shelf-life messages in
         the reader's language."""

@@ -107,6 +107,9 @@ def main():
     parser.add_argument("--path", required=True)
     parser.add_argument("--out", help="the PNG to write (unless --save)")
     parser.add_argument("--width", type=int, default=1280)
+    parser.add_argument(
+        "--height", type=int, default=800, help="the window's height before the page is captured whole"
+    )
     parser.add_argument("--lang", default=None, help="e.g. zh_CN: the page in that language")
     parser.add_argument(
         "--save",
@@ -138,7 +141,7 @@ def main():
         chrome.call(
             "Emulation.setDeviceMetricsOverride",
             width=args.width,
-            height=800,
+            height=args.height,
             deviceScaleFactor=1 if not mobile else 2,
             mobile=mobile,
         )

@@ -67,4 +67,4 @@ trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf
 "$PY" "$REPO_DIR/tools/screenshot.py" --url "http://127.0.0.1:$PORT" --db "$DB" \
   --path "/my/vmi/agreement/$AGREEMENT/sheet.xlsx" --save "$WORK/sheet.xlsx"
 "$PY" "$REPO_DIR/tools/xlsx_preview.py" "$WORK/sheet.xlsx" "$WORK/sheet.html"
-shot 1280 stock_sheet.png "file://$WORK/sheet.html" --settle 0.5
+shot 1600 stock_sheet.png "file://$WORK/sheet.html" --settle 0.5 --height 150

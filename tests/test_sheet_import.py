@@ -186,7 +186,7 @@ class TestSheetImportCount(SheetImportCommon):
         Quant = type(self.env["stock.quant"])
 
         def fail(self):
-            raise UserError("no inventory today")  # a test double: not a module string
+            raise UserError("no inventory today")  # pylint: disable=translation-required
 
         with patch.object(Quant, "action_apply_inventory", fail):
             result = self._import(sheet.COUNT, self.agreement, [("6205", None, None, 40)])

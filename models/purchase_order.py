@@ -8,6 +8,14 @@ from ..logic import rules
 from ..logic.arguments import as_id, as_number
 from .locking import lock_rows, lock_rows_or_raise
 
+# Where a replenishment proposal stands (also the replenishment analysis').
+VMI_STATES = [
+    ("to_confirm", "Waiting for Supplier"),
+    ("to_approve", "Waiting for Buyer"),
+    ("approved", "Approved"),
+    ("declined", "Declined"),
+]
+
 
 class PurchaseOrder(models.Model):
     """A VMI replenishment proposal is a request for quotation linked to an
@@ -29,12 +37,7 @@ class PurchaseOrder(models.Model):
         check_company=True,
     )
     vmi_state = fields.Selection(
-        [
-            ("to_confirm", "Waiting for Supplier"),
-            ("to_approve", "Waiting for Buyer"),
-            ("approved", "Approved"),
-            ("declined", "Declined"),
-        ],
+        VMI_STATES,
         string="VMI Status",
         copy=False,
         readonly=True,

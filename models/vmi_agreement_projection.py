@@ -62,41 +62,53 @@ class VmiAgreementLine(models.Model):
     # ------------------------------------------------------------------
     # What the projection reads
     # ------------------------------------------------------------------
+    def _vmi_incoming_receipts(self, until=None):
+        """``{line id: [(date, quantity)]}`` of the open receipts into each
+        line's VMI location (the moves ``_get_quantities`` counts as
+        incoming), per planned day (``stock.move.date``), in the line's
+        unit, earliest first; only those planned before ``until`` (a date)
+        when given. One grouped query for any number of lines: the stock
+        sheet lists them, the projection spreads them over its days."""
+        result = {line.id: [] for line in self}
+        lines = self.filtered(lambda ln: ln.id and ln.location_id and ln.product_id)
+        if not lines:
+            return result
+        domain = [
+            ("location_dest_id", "child_of", lines.location_id.ids),
+            ("product_id", "in", lines.product_id.ids),
+            ("state", "not in", ("draft", "cancel", "done")),
+            ("location_id.usage", "not in", ("internal", "transit")),
+        ]
+        if until:
+            domain.append(("date", "<", datetime.combine(until, time.min)))
+        groups = (
+            self.env["stock.move"]
+            .sudo()
+            ._read_group(domain, ["location_dest_id", "product_id", "date:day"], ["product_qty:sum"])
+        )
+        by_key = defaultdict(lambda: defaultdict(float))
+        for location, product, day, qty in groups:
+            day = day.date() if isinstance(day, datetime) else day
+            by_key[location.vmi_location_id.id or location.id, product.id][day] += qty
+        for line in lines:
+            days = by_key.get((line.location_id.id, line.product_id.id))
+            if days:
+                to_line_uom = line.product_id.uom_id._compute_quantity
+                result[line.id] = [
+                    (day, to_line_uom(qty, line.product_uom_id, round=False))
+                    for day, qty in sorted(days.items())
+                ]
+        return result
+
     def _vmi_incoming_by_day(self, first, days):
         """``{line id: [quantity per day]}`` of the open receipts into each
         line's VMI location, in the line's unit, on their planned dates
         (``stock.move.date``) from ``first`` on; late ones count on the
-        first day, those after the horizon not at all. One grouped query."""
+        first day, those after the horizon not at all."""
         result = {line.id: [0.0] * days for line in self}
-        lines = self.filtered(lambda ln: ln.location_id and ln.product_id and ln.id)
-        if not lines:
-            return result
-        end = datetime.combine(first + timedelta(days=days), time.min)
-        groups = (
-            self.env["stock.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("location_dest_id", "child_of", lines.location_id.ids),
-                    ("product_id", "in", lines.product_id.ids),
-                    ("state", "not in", ("draft", "cancel", "done")),
-                    ("location_id.usage", "not in", ("internal", "transit")),
-                    ("date", "<", end),
-                ],
-                ["location_dest_id", "product_id", "date:day"],
-                ["product_qty:sum"],
-            )
-        )
-        by_key = defaultdict(lambda: [0.0] * days)
-        for location, product, day, qty in groups:
-            day = day.date() if isinstance(day, datetime) else day
-            index = min(max((day - first).days, 0), days - 1)
-            by_key[location.vmi_location_id.id or location.id, product.id][index] += qty
-        for line in lines:
-            key = (line.location_id.id, line.product_id.id)
-            if key in by_key:
-                to_line_uom = line.product_id.uom_id._compute_quantity
-                result[line.id] = [to_line_uom(q, line.product_uom_id, round=False) for q in by_key[key]]
+        for line_id, receipts in self._vmi_incoming_receipts(until=first + timedelta(days=days)).items():
+            for day, qty in receipts:
+                result[line_id][min(max((day - first).days, 0), days - 1)] += qty
         return result
 
     def _vmi_planned_daily_demand(self, first, days):

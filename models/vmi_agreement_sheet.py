@@ -10,9 +10,6 @@ agreement page (``controllers/portal.py``) and the XLSX stock sheet
 (``report/vmi_stock_sheet.py``) only format them: there is no second copy
 of the figures."""
 
-from collections import defaultdict
-from datetime import datetime
-
 from odoo import fields, models
 
 from ..logic import demand, rules
@@ -25,43 +22,6 @@ SHEET_PLAN_PERIODS = 3
 
 class VmiAgreementLine(models.Model):
     _inherit = "vmi.agreement.line"  # pylint: disable=consider-merging-classes-inherited
-
-    def _vmi_incoming_receipts(self):
-        """``{line id: [(date, quantity)]}`` of the open receipts into each
-        line's VMI location (the moves ``_get_quantities`` counts as
-        incoming), per planned day (``stock.move.date``), in the line's
-        unit, earliest first. One grouped query for any number of lines."""
-        result = {line.id: [] for line in self}
-        lines = self.filtered(lambda ln: ln.id and ln.location_id and ln.product_id)
-        if not lines:
-            return result
-        groups = (
-            self.env["stock.move"]
-            .sudo()
-            ._read_group(
-                [
-                    ("location_dest_id", "child_of", lines.location_id.ids),
-                    ("product_id", "in", lines.product_id.ids),
-                    ("state", "not in", ("draft", "cancel", "done")),
-                    ("location_id.usage", "not in", ("internal", "transit")),
-                ],
-                ["location_dest_id", "product_id", "date:day"],
-                ["product_qty:sum"],
-            )
-        )
-        by_key = defaultdict(lambda: defaultdict(float))
-        for location, product, day, qty in groups:
-            day = day.date() if isinstance(day, datetime) else day
-            by_key[location.vmi_location_id.id or location.id, product.id][day] += qty
-        for line in lines:
-            days = by_key.get((line.location_id.id, line.product_id.id))
-            if days:
-                to_line_uom = line.product_id.uom_id._compute_quantity
-                result[line.id] = [
-                    (day, to_line_uom(qty, line.product_uom_id, round=False))
-                    for day, qty in sorted(days.items())
-                ]
-        return result
 
     def _vmi_plan_by_period(self, periods):
         """``{line id: [quantity or None per period]}`` of the published

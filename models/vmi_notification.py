@@ -210,10 +210,16 @@ class VmiNotification(models.Model):
             _logger.warning(
                 "VMI notifications %s failed together (%s); sending them one by one", self.ids, error
             )
+        self._vmi_send_each("_vmi_send")
+
+    def _vmi_send_each(self, method):
+        """Send the notifications one by one with ``method``, each in its
+        savepoint: a conflict defers one, a failure is counted on it (and
+        retried), neither touches the others."""
         for notification in self:
             try:
                 with self.env.cr.savepoint():
-                    notification._vmi_send()
+                    getattr(notification, method)()
             except psycopg2.errors.SerializationFailure:
                 notification._vmi_defer()
             except Exception as error:  # noqa: BLE001 - counted on the notification, retried

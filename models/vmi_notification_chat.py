@@ -7,8 +7,6 @@ outbox's back-off; a chat message that finally fails is noted on the
 agreement for its buyer. The business operation never waits for, nor
 depends on, the chat service."""
 
-import psycopg2
-
 from odoo import api, fields, models
 
 
@@ -90,14 +88,7 @@ class VmiNotification(models.Model):
         result = None
         if self - chats:
             result = super(VmiNotification, self - chats)._vmi_send_group()
-        for notification in chats:
-            try:
-                with self.env.cr.savepoint():
-                    notification._vmi_chat_send()
-            except psycopg2.errors.SerializationFailure:
-                notification._vmi_defer()
-            except Exception as error:  # noqa: BLE001 - counted on the notification, retried
-                notification._vmi_record_failure(error)
+        chats._vmi_send_each("_vmi_chat_send")
         return result
 
     def _vmi_chat_send(self):

@@ -11,6 +11,8 @@ average) over any grouping counts each proposal once."""
 from odoo import fields, models
 from odoo.tools import SQL
 
+from .purchase_order import VMI_STATES
+
 OUTCOMES = [
     ("open", "Open"),
     ("confirmed", "Confirmed as Proposed"),
@@ -64,12 +66,7 @@ class VmiProposalReport(models.Model):
     product_uom_id = fields.Many2one("uom.uom", string="Unit", readonly=True)
     currency_id = fields.Many2one("res.currency", readonly=True)
     vmi_state = fields.Selection(
-        [
-            ("to_confirm", "Waiting for Supplier"),
-            ("to_approve", "Waiting for Buyer"),
-            ("approved", "Approved"),
-            ("declined", "Declined"),
-        ],
+        VMI_STATES,
         string="VMI Status",
         readonly=True,
     )

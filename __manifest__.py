@@ -58,6 +58,11 @@
         "views/vmi_demand_plan_portal_templates.xml",
         "report/vmi_statement_figures.xml",
         "report/vmi_settlement_report.xml",
+        "report/vmi_monthly_review_report.xml",
+        "report/vmi_monthly_review_templates.xml",
+        "wizards/vmi_review_wizard_views.xml",
+        "views/vmi_monthly_review_views.xml",
+        "views/vmi_monthly_review_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

@@ -3,3 +3,4 @@ from . import purchase_portal
 from . import portal_projection
 from . import portal_overstock
 from . import portal_demand_plan
+from . import portal_review

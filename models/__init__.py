@@ -28,3 +28,5 @@ from . import vmi_agreement_demand_plan
 from . import vmi_overstock_case
 from . import vmi_emergency_request
 from . import vmi_confirmation_mode
+from . import vmi_agreement_monthly_review
+from . import purchase_order_touches

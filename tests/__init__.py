@@ -37,3 +37,4 @@ from . import test_confirmation_mode
 from . import test_demand_plan_portal
 from . import test_overstock_seed
 from . import test_collaboration_rpc
+from . import test_monthly_review

@@ -10,9 +10,9 @@ import doctest
 
 from odoo.tests import BaseCase, tagged
 
-from ..logic import arguments, counts, demand, overstock, projection, rules, simulation
+from ..logic import arguments, counts, demand, overstock, projection, review, rules, simulation
 
-MODULES = (rules, counts, simulation, arguments, projection, demand, overstock)
+MODULES = (rules, counts, simulation, arguments, projection, demand, overstock, review)
 
 
 @tagged("post_install", "-at_install")

@@ -219,9 +219,12 @@ def stock_chart_svg(closings, reorder_point, max_qty, labels, width=520, height=
     def x(index):
         return left + (plot_w * index / (len(closings) - 1) if len(closings) > 1 else plot_w / 2)
 
-    parts = [
+    svg_open = (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">',
+        f'viewBox="0 0 {width} {height}" font-family="sans-serif" font-size="10">'
+    )
+    parts = [
+        svg_open,
         f'<line x1="{left}" y1="{top}" x2="{left}" y2="{top + plot_h}" stroke="#555"/>',
         f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="#555"/>',
     ]
@@ -239,8 +242,7 @@ def stock_chart_svg(closings, reorder_point, max_qty, labels, width=520, height=
         parts.append(f'<polyline fill="none" stroke="#2c7be5" stroke-width="2" points="{points}"/>')
     if labels:
         for index in sorted({0, len(labels) // 2, len(labels) - 1}):
-            parts.append(
-                f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="middle">{escape(labels[index])}</text>'
-            )
+            label = escape(labels[index])
+            parts.append(f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="middle">{label}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

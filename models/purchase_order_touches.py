@@ -81,7 +81,9 @@ class PurchaseOrder(models.Model):
         return super().action_vmi_buyer_reject()
 
     def action_vmi_supplier_adjust(self, quantities=None, date_planned=None, note=None):
-        result = super().action_vmi_supplier_adjust(quantities=quantities, date_planned=date_planned, note=note)
+        result = super().action_vmi_supplier_adjust(
+            quantities=quantities, date_planned=date_planned, note=note
+        )
         self.sudo().write({"vmi_adjusted": True})
         return result
 
@@ -113,7 +115,9 @@ class PurchaseOrderLine(models.Model):
     _inherit = "purchase.order.line"  # pylint: disable=consider-merging-classes-inherited
 
     # What a buyer edits on a proposal's lines (the supplier adjusts as superuser).
-    _VMI_TOUCH_FIELDS = frozenset({"product_qty", "product_uom_qty", "price_unit", "date_planned", "product_id"})
+    _VMI_TOUCH_FIELDS = frozenset(
+        {"product_qty", "product_uom_qty", "price_unit", "date_planned", "product_id"}
+    )
 
     @api.model_create_multi
     def create(self, vals_list):

@@ -25,7 +25,9 @@ class VmiAgreement(models.Model):
         "period, in the supplier's language.",
     )
     vmi_kpi_month = fields.Char(string="Review Month", compute="_compute_vmi_kpis")
-    vmi_kpi_accuracy = fields.Float(string="Forecast Accuracy (%)", compute="_compute_vmi_kpis", digits=(16, 1))
+    vmi_kpi_accuracy = fields.Float(
+        string="Forecast Accuracy (%)", compute="_compute_vmi_kpis", digits=(16, 1)
+    )
     vmi_kpi_stockout_days = fields.Integer(string="Stock-out Days", compute="_compute_vmi_kpis")
     vmi_kpi_turnover = fields.Float(string="Turnover", compute="_compute_vmi_kpis", digits=(16, 2))
     vmi_kpi_auto_share = fields.Float(string="Auto-approved (%)", compute="_compute_vmi_kpis", digits=(16, 1))
@@ -260,8 +262,14 @@ class VmiAgreement(models.Model):
         ]
         flows = []
         for domain in (
-            [("location_dest_id.vmi_location_id", "=", vmi.id), ("location_id.vmi_location_id", "!=", vmi.id)],
-            [("location_id.vmi_location_id", "=", vmi.id), ("location_dest_id.vmi_location_id", "!=", vmi.id)],
+            [
+                ("location_dest_id.vmi_location_id", "=", vmi.id),
+                ("location_id.vmi_location_id", "!=", vmi.id),
+            ],
+            [
+                ("location_id.vmi_location_id", "=", vmi.id),
+                ("location_dest_id.vmi_location_id", "!=", vmi.id),
+            ],
         ):
             by_product = defaultdict(lambda: defaultdict(float))
             for product, day, qty in MoveLine._read_group(
@@ -301,7 +309,9 @@ class VmiAgreement(models.Model):
         cases = (
             self.env["vmi.overstock.case"]
             .sudo()
-            .search_fetch([("agreement_id", "=", self.id), ("date_opened", "<", end)], ["state", "date_opened"])
+            .search_fetch(
+                [("agreement_id", "=", self.id), ("date_opened", "<", end)], ["state", "date_opened"]
+            )
         )
         opened = len(cases.filtered(lambda c: c.date_opened and c.date_opened >= start))
         still_open = len(cases.filtered(lambda c: c.state in ("open", "proposed")))

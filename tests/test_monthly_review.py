@@ -96,7 +96,12 @@ class TestMonthlyReview(ReviewCommon):
             {
                 "line_ids": [
                     Command.create(
-                        {"product_id": self.product_2.id, "reorder_point": 15, "max_qty": 30, "price_unit": 15}
+                        {
+                            "product_id": self.product_2.id,
+                            "reorder_point": 15,
+                            "max_qty": 30,
+                            "price_unit": 15,
+                        }
                     )
                 ]
             }
@@ -140,7 +145,9 @@ class TestMonthlyReview(ReviewCommon):
         orders = []
         with freeze_time("2026-03-05 10:00:00"):
             for _n in range(4):
-                orders.append(Order._vmi_create_proposals([self.agreement._prepare_purchase_order([(line, 20)])]))
+                orders.append(
+                    Order._vmi_create_proposals([self.agreement._prepare_purchase_order([(line, 20)])])
+                )
         confirmed, adjusted, on_behalf, declined = (o.with_user(self.portal_user) for o in orders)
         with freeze_time("2026-03-05 14:00:00"):
             confirmed.action_vmi_supplier_confirm()
@@ -283,7 +290,9 @@ class TestMonthlyReviewReport(ReviewCommon, HttpCase):
         self._seed_month()
         self.agreement.sudo().last_settlement_date = date(2026, 2, 28)
         with freeze_time("2026-04-02 09:00:00"):
-            return self.agreement.with_user(self.accountant).with_context(**context)._settle(date(2026, 3, 31))
+            return (
+                self.agreement.with_user(self.accountant).with_context(**context)._settle(date(2026, 3, 31))
+            )
 
     def _statement_message(self, settlement):
         return settlement.message_ids.filtered(lambda m: "/my/vmi/statement/" in (m.body or ""))
@@ -296,7 +305,9 @@ class TestMonthlyReviewReport(ReviewCommon, HttpCase):
         )
         self.assertEqual(kind, "pdf")
         self.assertTrue(pdf.startswith(b"%PDF"))
-        html = report._render_qweb_html("stock_vmi.action_report_vmi_review_settlement", settlement.ids)[0].decode()
+        html = report._render_qweb_html("stock_vmi.action_report_vmi_review_settlement", settlement.ids)[
+            0
+        ].decode()
         self.assertIn("Monthly VMI Review", html)
         self.assertIn(self.agreement.name, html)
         self.assertIn("94.4", html)
@@ -333,7 +344,10 @@ class TestMonthlyReviewReport(ReviewCommon, HttpCase):
         translations' cache."""
         self.env["res.lang"]._activate_lang("zh_CN")
         importer = TranslationImporter(self.env.cr, verbose=False)
-        with open(file_path("stock_vmi/i18n/zh_CN.po"), "rb") as po, tempfile.NamedTemporaryFile(suffix=".txt") as copy:
+        with (
+            open(file_path("stock_vmi/i18n/zh_CN.po"), "rb") as po,
+            tempfile.NamedTemporaryFile(suffix=".txt") as copy,
+        ):
             copy.write(po.read())
             copy.flush()
             importer.load(copy, "po", "zh_CN")
@@ -343,7 +357,9 @@ class TestMonthlyReviewReport(ReviewCommon, HttpCase):
         importer.save(overwrite=True)
         key = ("stock_vmi", "zh_CN")
         merged = dict(code_translations.get_python_translations(*key), **python)
-        self.patch(code_translations, "python_translations", {**code_translations.python_translations, key: merged})
+        self.patch(
+            code_translations, "python_translations", {**code_translations.python_translations, key: merged}
+        )
 
     def test_review_in_chinese(self):
         self._load_zh_cn()
@@ -362,7 +378,10 @@ class TestMonthlyReviewReport(ReviewCommon, HttpCase):
             .with_context(lang="zh_CN")
             ._render_xlsx("stock_vmi.action_report_vmi_review_settlement_xlsx", settlement.ids, None)
         )
-        values = [row[0] for row in openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)]
+        values = [
+            row[0]
+            for row in openpyxl.load_workbook(io.BytesIO(content)).worksheets[0].iter_rows(values_only=True)
+        ]
         self.assertIn("预测准确率 (%)", values)
 
 

@@ -41,7 +41,15 @@ class VmiPortalReview(VmiPortal):
             content, _type = Report._render_qweb_pdf(REVIEW_PDF, statement.ids)
             mimetype = "application/pdf"
         else:
-            content, _type = Report._render_xlsx(REVIEW_XLSX, statement.ids, None)
+            # Not ``_render_xlsx``: it drops the superuser mode, and a visitor
+            # with the e-mail's token may not read the statement himself.
+            report = Report._get_report(REVIEW_XLSX)
+            content, _type = (
+                request.env[f"report.{report.report_name}"]
+                .sudo()
+                .with_context(active_model=report.model, lang=lang)
+                .create_xlsx_report(statement.ids, None)
+            )
             mimetype = XLSX_MIME
         filename = self._vmi_review_file_name(statement.with_context(lang=lang), file_type)
         return request.make_response(

@@ -463,3 +463,5 @@ class VmiSettlement(models.Model):
                 subtype_xmlid="mail.mt_comment",
                 attachment_ids=[fields.Command.set(attachment.ids)],
             )
+            # The composer posts a copy of it: the draft left on the composer goes.
+            attachment.exists().filtered(lambda a: a.res_model == "mail.compose.message").unlink()

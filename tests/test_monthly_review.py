@@ -277,6 +277,17 @@ class TestMonthlyReview(ReviewCommon):
         self.assertEqual(
             self.agreement.action_vmi_review_wizard()["context"]["default_month"], date(2026, 3, 1)
         )
+        # The buyer prints it (the figures are read as superuser after the access check).
+        html = (
+            self.env["ir.actions.report"]
+            .with_user(self.buyer)
+            ._render_qweb_html(
+                "stock_vmi.action_report_vmi_review_agreement", self.agreement.ids, action["data"]
+            )[0]
+            .decode()
+        )
+        self.assertIn("Monthly VMI Review", html)
+        self.assertIn("03/31/2026", html)
 
 
 @tagged("post_install", "-at_install")
@@ -318,7 +329,7 @@ class TestMonthlyReviewReport(ReviewCommon, HttpCase):
         action = self.env.ref("stock_vmi.action_report_vmi_review_settlement")
         self.assertEqual(action.binding_model_id.model, "vmi.settlement")
 
-    def test_statement_email_carries_the_review_when_asked(self):
+    def test_statement_email_without_review_when_not_asked(self):
         settlement = self._settle()
         message = self._statement_message(settlement)
         self.assertEqual(len(message), 1)
@@ -417,3 +428,11 @@ class TestMonthlyReviewPortal(ReviewCommon, HttpCase):
         self.authenticate(None, None)
         res = self.url_open(f"{url}/review.pdf", allow_redirects=False)
         self.assertEqual(res.status_code, 303, "a visitor is sent to the login page")
+        # The statement e-mail's signed link opens its review too (the link's
+        # checks are the statement page's: tests/test_statement.py).
+        token = settlement._vmi_portal_url().split("access_token=")[1]
+        for kind in ("pdf", "xlsx"):
+            res = self.url_open(f"{url}/review.{kind}?access_token={token}", allow_redirects=False)
+            self.assertEqual(res.status_code, 200, kind)
+        page = self.url_open(f"{url}?access_token={token}", allow_redirects=False)
+        self.assertIn(f"{url}/review.xlsx?access_token={token}", page.text)

@@ -241,8 +241,10 @@ def stock_chart_svg(closings, reorder_point, max_qty, labels, width=520, height=
         points = " ".join(f"{x(i):.1f},{y(q):.1f}" for i, q in enumerate(closings))
         parts.append(f'<polyline fill="none" stroke="#2c7be5" stroke-width="2" points="{points}"/>')
     if labels:
-        for index in sorted({0, len(labels) // 2, len(labels) - 1}):
+        last = len(labels) - 1
+        for index in sorted({0, len(labels) // 2, last}):
             label = escape(labels[index])
-            parts.append(f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="middle">{label}</text>')
+            anchor = "start" if index == 0 and last else "end" if index == last and last else "middle"
+            parts.append(f'<text x="{x(index):.1f}" y="{height - 8}" text-anchor="{anchor}">{label}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -66,6 +66,11 @@
         "views/vmi_agreement_chat_views.xml",
         "wizards/vmi_sheet_import_wizard_views.xml",
         "views/vmi_sheet_import_portal_templates.xml",
+        "report/vmi_monthly_review_report.xml",
+        "report/vmi_monthly_review_templates.xml",
+        "wizards/vmi_review_wizard_views.xml",
+        "views/vmi_monthly_review_views.xml",
+        "views/vmi_monthly_review_portal_templates.xml",
     ],
     "assets": {
         "web.assets_frontend": [

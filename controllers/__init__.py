@@ -5,3 +5,4 @@ from . import portal_overstock
 from . import portal_demand_plan
 from . import portal_sheet
 from . import portal_import
+from . import portal_review

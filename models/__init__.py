@@ -37,3 +37,5 @@ from . import vmi_agreement_chat
 from . import vmi_notification_chat
 from . import vmi_chat_events
 from . import vmi_sheet_import
+from . import vmi_agreement_monthly_review
+from . import purchase_order_touches

@@ -1,1 +1,2 @@
 from . import vmi_stock_sheet
+from . import vmi_monthly_review

@@ -18,6 +18,7 @@ from ..logic import (
     levels,
     overstock,
     projection,
+    review,
     rules,
     sheet,
     sheet_import,
@@ -36,6 +37,7 @@ MODULES = (
     sheet,
     chat,
     sheet_import,
+    review,
 )
 
 

@@ -11,8 +11,6 @@ superuser) are not touches."""
 
 from odoo import SUPERUSER_ID, api, fields, models
 
-from .purchase_order import PurchaseOrder as _VmiPurchaseOrder
-
 
 class PurchaseOrder(models.Model):
     _inherit = "purchase.order"  # pylint: disable=consider-merging-classes-inherited
@@ -32,7 +30,8 @@ class PurchaseOrder(models.Model):
         help="The supplier changed quantities or the promised date before confirming.",
     )
 
-    _VMI_WORKFLOW_FIELDS = _VmiPurchaseOrder._VMI_WORKFLOW_FIELDS | {"vmi_buyer_touches", "vmi_adjusted"}
+    def _vmi_workflow_fields(self):
+        return super()._vmi_workflow_fields() | {"vmi_buyer_touches", "vmi_adjusted"}
 
     def _vmi_is_buyer_touch(self):
         """Whether the current call is a buyer's own action: an internal

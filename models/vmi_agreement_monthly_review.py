@@ -143,7 +143,8 @@ class VmiAgreement(models.Model):
         periods = lines._vmi_plan_periods(date_from, date_to)
         usual = lines._vmi_usual_daily_demand(date_from - timedelta(days=1))
         company_qty = agreement._vmi_review_company_stock(lines)
-        advice = lines._vmi_level_advice() if hasattr(lines, "_vmi_level_advice") else {}
+        # For the period that follows the month reviewed, from the 90 days up to its end.
+        advice = lines._vmi_level_advice(today=date_to + timedelta(days=1))
         labels = [day.strftime("%m-%d") for day in days]
         rows = []
         for line in lines:
@@ -327,7 +328,7 @@ class VmiAgreement(models.Model):
         """The replenishment proposals made in the period (``date_order``,
         the day the review proposed it): count, the
         supplier's mean response time (hours from the proposal to its
-        confirmation or adjustment), the shares (%) approved without any
+        confirmation, adjustment or decline), the shares (%) approved without any
         buyer action, adjusted by the supplier, declined, and the buyer's
         manual touches (``purchase.order.vmi_buyer_touches``): in all, per
         proposal, and the share of proposals that needed none. One query."""
@@ -337,12 +338,23 @@ class VmiAgreement(models.Model):
             .sudo()
             .search_fetch(
                 [("vmi_agreement_id", "=", self.id), ("date_order", ">=", start), ("date_order", "<", end)],
-                ["vmi_state", "date_order", "vmi_confirmed_date", "vmi_buyer_touches", "vmi_adjusted"],
+                [
+                    "vmi_state",
+                    "date_order",
+                    "vmi_confirmed_date",
+                    "vmi_declined_date",
+                    "vmi_buyer_touches",
+                    "vmi_adjusted",
+                ],
             )
         )
         count = len(orders)
-        answered = orders.filtered("vmi_confirmed_date")
-        hours = [(o.vmi_confirmed_date - o.date_order).total_seconds() / 3600.0 for o in answered]
+        hours = [
+            ((o.vmi_confirmed_date or o.vmi_declined_date) - o.date_order).total_seconds() / 3600.0
+            for o in orders
+            if o.vmi_confirmed_date or o.vmi_declined_date
+        ]
+        # The replenishment analysis (vmi.proposal.report) counts them alike.
         auto = len(orders.filtered(lambda o: o.vmi_state == "approved" and not o.vmi_buyer_touches))
         adjusted = len(orders.filtered("vmi_adjusted"))
         declined = len(orders.filtered(lambda o: o.vmi_state == "declined"))

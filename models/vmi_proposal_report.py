@@ -40,7 +40,8 @@ class VmiProposalReport(models.Model):
             "vmi_emergency_id",
             "vmi_confirmed_date",
             "vmi_declined_date",
-            "vmi_waited_for_buyer",
+            "vmi_buyer_touches",
+            "vmi_adjusted",
         ],
         "purchase.order.line": [
             "order_id",
@@ -116,9 +117,7 @@ class VmiProposalReport(models.Model):
                 SELECT l.id, l.order_id, l.product_id, l.product_uom AS product_uom_id,
                        l.vmi_proposed_qty, l.product_qty, l.qty_received, l.price_unit,
                        l.price_subtotal,
-                       l.id = MIN(l.id) OVER (PARTITION BY l.order_id) AS first_line,
-                       BOOL_OR(ABS(l.product_qty - l.vmi_proposed_qty) > 0.000001)
-                           OVER (PARTITION BY l.order_id) AS order_adjusted
+                       l.id = MIN(l.id) OVER (PARTITION BY l.order_id) AS first_line
                   FROM purchase_order_line l
                   JOIN purchase_order o ON o.id = l.order_id
                  WHERE o.vmi_agreement_id IS NOT NULL AND l.display_type IS NULL
@@ -126,8 +125,8 @@ class VmiProposalReport(models.Model):
                 SELECT o.id, o.date_order, o.vmi_agreement_id, o.company_id, o.partner_id,
                        o.user_id, o.currency_id, o.vmi_state, o.vmi_emergency_id,
                        COALESCE(o.vmi_confirmed_date, o.vmi_declined_date) AS date_answered,
-                       o.vmi_state = 'approved' AND NOT COALESCE(o.vmi_waited_for_buyer, FALSE)
-                           AS auto_approved
+                       o.vmi_state = 'approved' AND COALESCE(o.vmi_buyer_touches, 0) = 0
+                           AS auto_approved, COALESCE(o.vmi_adjusted, FALSE) AS adjusted
                   FROM purchase_order o
                  WHERE o.vmi_agreement_id IS NOT NULL
             ), classified AS (
@@ -136,7 +135,7 @@ class VmiProposalReport(models.Model):
                        orders.partner_id, orders.user_id, orders.currency_id, orders.vmi_state,
                        orders.vmi_emergency_id IS NOT NULL AS is_emergency, orders.auto_approved,
                        CASE WHEN orders.vmi_state = 'declined' THEN 'declined'
-                            WHEN orders.vmi_state = 'approved' AND lines.order_adjusted THEN 'adjusted'
+                            WHEN orders.vmi_state = 'approved' AND orders.adjusted THEN 'adjusted'
                             WHEN orders.vmi_state = 'approved' THEN 'confirmed'
                             ELSE 'open' END AS outcome
                   FROM lines JOIN orders ON orders.id = lines.order_id

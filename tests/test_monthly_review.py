@@ -168,8 +168,9 @@ class TestMonthlyReview(ReviewCommon):
         self.assertEqual(proposals["touches"], 2)
         self.assertEqual(proposals["touches_per_proposal"], 0.5)
         self.assertEqual(proposals["untouched_share"], 50)
-        # Response: 4 hours for the supplier's three answers, 6 for the buyer's recording.
-        self.assertAlmostEqual(proposals["response_hours"], (4 + 4 + 6) / 3)
+        # Response: 4 hours for the supplier's three answers (the decline
+        # included), 6 for the buyer's recording.
+        self.assertAlmostEqual(proposals["response_hours"], (4 + 4 + 4 + 6) / 4)
 
     def test_buyer_actions_are_touches(self):
         """Editing a proposal's line, rejecting an adjustment (its

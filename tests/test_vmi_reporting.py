@@ -171,8 +171,21 @@ class TestVmiReporting(VmiCommon):
                 self.month_1: (2, (self.p2_proposed + 20) * 12.5),
             },
         )
-        self.assertTrue(self.p2.vmi_waited_for_buyer)
-        self.assertFalse(self.p1.vmi_waited_for_buyer)
+        # Auto-approved: approved without a buyer action (the monthly review's definition).
+        self.assertEqual(self.p2.vmi_buyer_touches, 1)
+        self.assertEqual(self.p1.vmi_buyer_touches, 0)
+
+    def test_answer_fields_written_by_the_workflow_only(self):
+        """What the analysis and the review count (declined on, manual
+        touches, adjusted) is the workflow's to write, like the VMI status:
+        each file that adds such a field extends ``_vmi_workflow_fields``."""
+        for vals in (
+            {"vmi_declined_date": fields.Datetime.now()},
+            {"vmi_buyer_touches": 0},
+            {"vmi_adjusted": False},
+        ):
+            with self.subTest(vals=vals), self.assertRaises(AccessError):
+                self.p1.with_user(self.buyer).write(vals)
 
     def test_stock_by_month(self):
         """VMI stock analysis: received, consumed per month, and the

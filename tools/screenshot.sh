@@ -10,7 +10,8 @@
 # proposal (portal_proposal.png, portal_proposal_mobile.png); as the demo buyer
 # (vmi_buyer), the VMI overview of what needs attention today
 # (backoffice_overview.png); the supplier's stock sheet (stock_sheet.png, the XLSX
-# file drawn by tools/xlsx_preview.py).
+# file drawn by tools/xlsx_preview.py); the first page of last month's VMI review
+# PDF (monthly_review.png, by pdftoppm).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB=${1:-stock_vmi_demo}
@@ -68,3 +69,11 @@ trap 'kill $SERVER 2>/dev/null || true; wait $SERVER 2>/dev/null || true; rm -rf
   --path "/my/vmi/agreement/$AGREEMENT/sheet.xlsx" --save "$WORK/sheet.xlsx"
 "$PY" "$REPO_DIR/tools/xlsx_preview.py" "$WORK/sheet.xlsx" "$WORK/sheet.html"
 shot 1600 stock_sheet.png "file://$WORK/sheet.html" --settle 0.5 --height 150
+# The first page of last month's VMI review (the PDF the buyer prints from the
+# agreement, the one sent with the statement), rendered by wkhtmltopdf and
+# drawn by pdftoppm.
+"$PY" "$REPO_DIR/tools/screenshot.py" --url "http://127.0.0.1:$PORT" --db "$DB" \
+  --login vmi_buyer --password vmi_buyer \
+  --path "/report/pdf/stock_vmi.report_vmi_review_agreement/$AGREEMENT" --save "$WORK/review.pdf"
+pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$WORK/review.pdf" "$REPO_DIR/docs/monthly_review"
+echo "wrote $REPO_DIR/docs/monthly_review.png"

@@ -374,5 +374,14 @@ class _DemoStory:
                 self.consume("6205", left - on_hand)
         self.agreement._run_review()
         over = self.lines["6206"]
-        self.Agreement._demo_shift(over, ["overstock_since"], self.at(3, 1, 8))
-        self.env["vmi.overstock.case"]._cron_check()
+        # Above its maximum long enough for the check of last month to open
+        # the case: opened then (the monthly review counts it), due 14 days on.
+        since = self.at(2, 20, 8)
+        self.Agreement._demo_shift(over, ["overstock_since"], since)
+        Case = self.env["vmi.overstock.case"]
+        Case._cron_check()
+        case = Case.search([("agreement_id", "=", self.agreement.id), ("product_id", "=", over.product_id.id)])
+        opened = since + timedelta(days=self.agreement.overstock_days)
+        self.Agreement._demo_shift(case, ["date_opened"], opened)
+        self.Agreement._demo_shift(case, ["since"], since)
+        case.write({"date_deadline": (opened + timedelta(days=self.agreement.overstock_deadline_days)).date()})

@@ -11,7 +11,9 @@
 # (vmi_buyer), the VMI overview of what needs attention today
 # (backoffice_overview.png); the supplier's stock sheet (stock_sheet.png, the XLSX
 # file drawn by tools/xlsx_preview.py); the first page of last month's VMI review
-# PDF (monthly_review.png, by pdftoppm).
+# PDF (monthly_review.png, by pdftoppm); the buyer's agreement form with its KPI
+# panel (backoffice_agreement_kpis.png) and the replenishment analysis
+# (backoffice_replenishment_pivot.png).
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/common.sh"
 DB=${1:-stock_vmi_demo}
@@ -19,6 +21,10 @@ PORT=${STOCK_VMI_SHOT_PORT:-8079}
 
 bash "$REPO_DIR/tools/run.sh" "$DB" --no-start
 odoo_bin -d "$DB" --load-language=zh_CN --stop-after-init --log-level=warn
+# wkhtmltopdf fetches the PDF's styles from this server, not web.base.url's.
+psql -d "$DB" -qc "INSERT INTO ir_config_parameter (key, value, create_date, write_date)
+  VALUES ('report.url', 'http://127.0.0.1:$PORT', now(), now())
+  ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value"
 # Odoo itself in the background (not through the odoo_bin function, whose
 # subshell would be what the trap kills, leaving the server running).
 "$PY" "$ODOO_SRC/odoo-bin" --addons-path="$(addons_path)" --db_user="$PGUSER" -d "$DB" \
@@ -77,3 +83,9 @@ shot 1600 stock_sheet.png "file://$WORK/sheet.html" --settle 0.5 --height 150
   --path "/report/pdf/stock_vmi.report_vmi_review_agreement/$AGREEMENT" --save "$WORK/review.pdf"
 pdftoppm -png -r 80 -f 1 -l 1 -singlefile "$WORK/review.pdf" "$REPO_DIR/docs/monthly_review"
 echo "wrote $REPO_DIR/docs/monthly_review.png"
+# The buyer's agreement form with last month's KPI panel and the level
+# advice beside today's levels; the replenishment analysis (pivot).
+shot 1280 backoffice_agreement_kpis.png "/odoo/action-stock_vmi.action_vmi_agreement/$AGREEMENT" \
+  --login vmi_buyer --password vmi_buyer --settle 4
+shot 1280 backoffice_replenishment_pivot.png "/odoo/action-stock_vmi.action_vmi_proposal_report?view_type=pivot" \
+  --login vmi_buyer --password vmi_buyer --settle 4

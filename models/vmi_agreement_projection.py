@@ -10,8 +10,10 @@ from collections import defaultdict
 from datetime import datetime, time, timedelta
 
 from odoo import api, fields, models
+from odoo.exceptions import UserError
 
 from ..logic import projection, rules
+from ..logic.arguments import as_number
 
 # Days projected (SPEC: 30).
 PROJECTION_DAYS = 30
@@ -183,7 +185,10 @@ class VmiAgreementLine(models.Model):
         users who may read the lines (a supplier's portal users: their own
         agreements' lines)."""
         self.check_access("read")
-        days = min(max(int(days), 1), 366)
+        number = as_number(days)
+        if number is None or number != int(number):
+            raise UserError(self.env._("The number of days must be a whole number (from 1 to 366)."))
+        days = min(max(int(number), 1), 366)
         result = {}
         for line_id, figure in self.sudo()._vmi_projected_stock(days).items():
             # XML-RPC wants string keys (JSON-RPC turns them into strings anyway).

@@ -380,8 +380,12 @@ class _DemoStory:
         self.Agreement._demo_shift(over, ["overstock_since"], since)
         Case = self.env["vmi.overstock.case"]
         Case._cron_check()
-        case = Case.search([("agreement_id", "=", self.agreement.id), ("product_id", "=", over.product_id.id)])
+        case = Case.search(
+            [("agreement_id", "=", self.agreement.id), ("product_id", "=", over.product_id.id)]
+        )
         opened = since + timedelta(days=self.agreement.overstock_days)
         self.Agreement._demo_shift(case, ["date_opened"], opened)
         self.Agreement._demo_shift(case, ["since"], since)
-        case.write({"date_deadline": (opened + timedelta(days=self.agreement.overstock_deadline_days)).date()})
+        case.write(
+            {"date_deadline": (opened + timedelta(days=self.agreement.overstock_deadline_days)).date()}
+        )

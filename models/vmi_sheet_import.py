@@ -22,7 +22,8 @@ from ..logic import demand
 from ..logic import sheet_import as sheet
 
 # Larger files are refused before they are read (a count of the VMI location
-# has a row per product; 10,000 rows import in a few seconds).
+# has a row per product). A count's time follows its differences, each an
+# inventory move of Odoo's (README, "Sheet import").
 MAX_ROWS = 100_000
 RECORD_MODELS = {sheet.COUNT: "vmi.agreement", sheet.PLAN: "vmi.agreement", sheet.PROPOSAL: "purchase.order"}
 
@@ -380,6 +381,11 @@ class VmiSheetImport(models.AbstractModel):
         agreement = agreement.sudo()
         lines = self.env["vmi.agreement.line"].sudo().browse([row["key"] for row in good])
         lines.fetch(["product_id", "product_uom_id"])
+        # Odoo creates a quant per difference on the inventory location and
+        # reads its product's lot properties definition through a browse of
+        # that product alone (``Properties._add_default_values``): one query
+        # per difference, unless it is in cache. One read for all.
+        lines.product_id.fetch(["lot_properties_definition"])
         Quant = self.env["stock.quant"].sudo().with_context(inventory_mode=True)
         quants = Quant.search_fetch(
             [

@@ -44,3 +44,4 @@ from . import test_chat_webhook
 from . import test_sheet_import
 from . import test_sheet_import_portal
 from . import test_monthly_review
+from . import test_count_queries

@@ -110,6 +110,16 @@ class VmiAgreement(models.Model):
         agreement = self.sudo()
         return agreement.partner_id.lang or agreement.company_id.partner_id.lang or "en_US"
 
+    def _vmi_chat_context(self):
+        """The language and time zone the chat group reads: the supplier's
+        (its e-mails' language), else the company's; the time zone also
+        falls back to the responsible buyer's, else UTC (dates of datetimes,
+        such as a proposal's planned delivery, are that zone's day)."""
+        self.ensure_one()
+        agreement = self.sudo()
+        tz = agreement.partner_id.tz or agreement.company_id.partner_id.tz or agreement.user_id.tz or "UTC"
+        return {"lang": self._vmi_chat_lang(), "tz": tz}
+
     def _vmi_chat_message(self, event, record, title, lines, url):
         """A ``chat.ChatMessage`` about ``record`` of this agreement, in the
         context's language: ``lines`` become paragraphs, after a first one
@@ -180,8 +190,7 @@ class VmiAgreement(models.Model):
         self.check_access("write")
         if not self._vmi_chat_enabled():
             raise UserError(self.env._("Set the chat webhook and its URL first."))
-        lang = self._vmi_chat_lang()
-        agreement = self.with_context(lang=lang)
+        agreement = self.with_context(**self._vmi_chat_context())
         message = agreement._vmi_chat_message(
             "test",
             self,

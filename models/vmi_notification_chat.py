@@ -101,7 +101,7 @@ class VmiNotification(models.Model):
         if not document or not agreement._vmi_chat_enabled():
             self.write({"state": "skipped", "next_try": False})
             return
-        message = document.sudo().with_context(lang=agreement._vmi_chat_lang())._vmi_chat_message(self.kind)
+        message = document.sudo().with_context(**agreement._vmi_chat_context())._vmi_chat_message(self.kind)
         agreement._vmi_chat_post(message)
         self.write(
             {

@@ -284,6 +284,17 @@ class TestChatWebhook(ChatRobotMixin, VmiCommon):
         self.assertEqual(body["title"], f"Proposal {order.name} confirmed by the supplier")
         self.assertEqual(body["url"], f"{order.get_base_url()}/odoo/purchase.order/{order.id}")
 
+    def test_dates_in_the_groups_time_zone(self):
+        """A proposal due at 20:00 UTC is due the next day in Shanghai: the
+        group reads the day of the supplier's time zone."""
+        self.supplier.tz = "Asia/Shanghai"
+        order = self._propose()
+        order.sudo().date_planned = fields.Datetime.to_datetime("2026-12-10 20:00:00")
+        order.with_user(self.portal_user).action_vmi_supplier_confirm(note="OK")
+        text = self.robot.received[1]["body"]["text"]
+        self.assertIn("12/11/2026", text)
+        self.assertNotIn("12/10/2026", text)
+
     def test_adjustment_beyond_tolerance(self):
         order = self._propose()
         order.with_user(self.portal_user).action_vmi_supplier_adjust({order.order_line.id: 80})

@@ -229,6 +229,12 @@ class TestOverstock(OverstockMixin, VmiCommon):
         self.assertEqual(lines.quantity, 20)
         self.assertEqual(lines.price_unit, -2.5)
         self.assertEqual(settlement.amount_untaxed, 20 * 12.5 - 20 * 2.5)
+        # The supplier's statement shows the discount under the consumption,
+        # as a negative amount, and its totals include it.
+        figures = settlement._vmi_statement_figures()
+        self.assertEqual([round(e["amount"], 2) for e in figures["extras"]], [-50.0])
+        self.assertIn("Overstock discount", figures["extras"][0]["name"])
+        self.assertEqual(figures["untaxed"], 200.0)
         case.invalidate_recordset()
         self.assertEqual(case.qty_discounted, 20)
         # The second settlement continues the counter: 10 left of 15 consumed.

@@ -12,6 +12,10 @@ tours.add("stock_vmi_portal_agreement", {
             run: "click",
         },
         {
+            content: "The stock sheet of all the supplier's agreements can be downloaded",
+            trigger: "a.o_vmi_sheet_all_link[href='/my/vmi/sheet.xlsx']",
+        },
+        {
             content: "Open the agreement",
             trigger: "tr.o_vmi_agreement_row a",
             run: "click",
@@ -19,6 +23,10 @@ tours.add("stock_vmi_portal_agreement", {
         {
             content: "6205: 45 on hand",
             trigger: "tr.o_vmi_line[data-product='6205'] .o_vmi_on_hand:contains(45)",
+        },
+        {
+            content: "The agreement's stock sheet (XLSX) can be downloaded",
+            trigger: "a.o_vmi_sheet_link[href$='/sheet.xlsx']",
         },
         {
             content: "6205: reorder point 50",
@@ -232,6 +240,14 @@ tours.add("stock_vmi_portal_statement_approve", {
         {
             content: "The PDF can be downloaded",
             trigger: "a.o_vmi_pdf[href*='report_type=pdf']",
+        },
+        {
+            content: "The month's VMI review, as PDF and XLSX",
+            trigger: "a.o_vmi_review_pdf[href*='/review.pdf']",
+        },
+        {
+            content: "The review as XLSX",
+            trigger: "a.o_vmi_review_xlsx[href*='/review.xlsx']",
         },
         {
             content: "Approve",

@@ -4,7 +4,7 @@
     "name": "Vendor Managed Inventory (VMI) with Consignment",
     "summary": "VMI agreements, supplier-owned stock, supplier-confirmed "
     "replenishment and monthly bills from actual consumption",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Inventory/Purchase",
     "website": "https://github.com/stock-vmi/stock_vmi",
     "author": "stock_vmi contributors",

@@ -6,6 +6,7 @@ from collections import defaultdict
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
+from .counting import assign_counts
 from .locking import lock_rows_or_raise
 
 _logger = logging.getLogger(__name__)
@@ -215,18 +216,13 @@ class VmiAgreement(models.Model):
 
     def _compute_counts(self):
         """Smart-button counters: one ``_read_group`` per related model."""
-        counts = {}
         for field, model, link in (
             ("line_count", "vmi.agreement.line", "agreement_id"),
             ("purchase_count", "purchase.order", "vmi_agreement_id"),
             ("consumption_count", "vmi.consumption", "agreement_id"),
             ("settlement_count", "vmi.settlement", "agreement_id"),
         ):
-            groups = self.env[model]._read_group([(link, "in", self.ids)], [link], ["__count"])
-            counts[field] = {agreement.id: count for agreement, count in groups}
-        for agreement in self:
-            for field, by_agreement in counts.items():
-                agreement[field] = by_agreement.get(agreement.id, 0)
+            assign_counts(self, field, model, link)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_draft(self):

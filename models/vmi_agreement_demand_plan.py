@@ -13,6 +13,7 @@ from odoo.tools import float_round, plaintext2html
 from odoo.tools.misc import format_date
 
 from ..logic import demand
+from .counting import assign_counts
 
 
 class VmiAgreement(models.Model):
@@ -38,12 +39,7 @@ class VmiAgreement(models.Model):
     demand_plan_count = fields.Integer(compute="_compute_demand_plan_count")
 
     def _compute_demand_plan_count(self):
-        groups = self.env["vmi.demand.plan"]._read_group(
-            [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count"]
-        )
-        counts = {agreement.id: count for agreement, count in groups}
-        for agreement in self:
-            agreement.demand_plan_count = counts.get(agreement.id, 0)
+        assign_counts(self, "demand_plan_count", "vmi.demand.plan", "agreement_id")
 
     @api.constrains("plan_reminder_days")
     def _check_plan_reminder_days(self):

@@ -13,6 +13,7 @@ from odoo.tools import float_compare, float_round
 from odoo.tools.misc import format_date
 
 from ..logic import demand
+from .counting import assign_counts
 
 # The three quantities of a plan line: its period and the two that follow.
 QUANTITY_FIELDS = ("quantity", "quantity_next", "quantity_next2")
@@ -146,12 +147,7 @@ class VmiDemandPlan(models.Model):
             plan.is_late = bool(published and plan.date_due and published > plan.date_due)
 
     def _compute_revision_count(self):
-        groups = self.env["vmi.demand.plan.revision"]._read_group(
-            [("plan_id", "in", self.ids)], ["plan_id"], ["__count"]
-        )
-        counts = {plan.id: count for plan, count in groups}
-        for plan in self:
-            plan.revision_count = counts.get(plan.id, 0)
+        assign_counts(self, "revision_count", "vmi.demand.plan.revision", "plan_id")
 
     # ------------------------------------------------------------------
     # ORM

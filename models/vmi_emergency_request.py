@@ -16,6 +16,7 @@ from odoo.exceptions import UserError, ValidationError
 
 from ..logic import rules
 from ..logic.arguments import as_number
+from .counting import assign_counts
 
 
 class VmiEmergencyRequest(models.Model):
@@ -393,12 +394,7 @@ class VmiAgreement(models.Model):
     emergency_count = fields.Integer(compute="_compute_emergency_count")
 
     def _compute_emergency_count(self):
-        groups = self.env["vmi.emergency.request"]._read_group(
-            [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count"]
-        )
-        counts = {agreement.id: count for agreement, count in groups}
-        for agreement in self:
-            agreement.emergency_count = counts.get(agreement.id, 0)
+        assign_counts(self, "emergency_count", "vmi.emergency.request", "agreement_id")
 
     def action_new_emergency(self):
         """Button: a new emergency demand for this agreement."""

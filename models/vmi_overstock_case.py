@@ -25,6 +25,7 @@ from odoo.tools import SQL, float_compare, float_is_zero, float_round
 
 from ..logic import overstock
 from ..logic.arguments import as_number
+from .counting import assign_counts
 from .locking import lock_rows, lock_rows_or_raise
 
 _logger = logging.getLogger(__name__)
@@ -1065,12 +1066,7 @@ class VmiAgreement(models.Model):
             raise ValidationError(self.env._("The overstock case deadline must be at least one day."))
 
     def _compute_overstock_case_count(self):
-        groups = self.env["vmi.overstock.case"]._read_group(
-            [("agreement_id", "in", self.ids)], ["agreement_id"], ["__count"]
-        )
-        counts = {agreement.id: count for agreement, count in groups}
-        for agreement in self:
-            agreement.overstock_case_count = counts.get(agreement.id, 0)
+        assign_counts(self, "overstock_case_count", "vmi.overstock.case", "agreement_id")
 
     def action_view_overstock_cases(self):
         action = self.env["ir.actions.act_window"]._for_xml_id("stock_vmi.action_vmi_overstock_case")

@@ -46,6 +46,8 @@ class TestEmergency(EmergencyMixin, VmiCommon):
         self.assertEqual(order.vmi_emergency_id, request)
         self.assertEqual(order.vmi_state, "to_confirm")
         self.assertEqual(order.order_line.product_qty, 20)
+        self.agreement.invalidate_recordset(["emergency_count"])
+        self.assertEqual(self.agreement.emergency_count, 1, "the agreement's smart button counts it")
         self.assertEqual(order.date_planned, request.date_needed)
         reason = order._vmi_proposal_figures()["lines"][0]["reason"]
         self.assertIn("the demand rose to 120", reason)

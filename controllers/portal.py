@@ -32,13 +32,15 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import fields, http
 from odoo.exceptions import AccessError, MissingError, UserError, ValidationError
-from odoo.http import request
+from odoo.http import content_disposition, request
 from odoo.tools import babel_locale_parse
 
 from odoo.addons.portal.controllers.portal import CustomerPortal
 from odoo.addons.portal.controllers.portal import pager as portal_pager
 
 from ..logic import rules
+
+XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 _logger = logging.getLogger(__name__)
 
@@ -172,6 +174,18 @@ class VmiPortal(CustomerPortal):
         if record_sudo._name == "vmi.settlement":
             return bool(record_sudo.bill_id)
         return True
+
+    def _vmi_file_response(self, content, filename, mimetype=XLSX_MIMETYPE):
+        """A download of ``content`` (the stock sheet, a review, a sheet
+        template) named ``filename``; access is the caller's to check."""
+        return request.make_response(
+            content,
+            headers=[
+                ("Content-Type", mimetype),
+                ("Content-Length", len(content)),
+                ("Content-Disposition", content_disposition(filename)),
+            ],
+        )
 
     def _vmi_login_redirect(self):
         return request.redirect("/web/login?redirect=" + quote(request.httprequest.full_path, safe=""))

@@ -11,14 +11,13 @@ from werkzeug.exceptions import Forbidden, NotFound
 
 from odoo import http
 from odoo.exceptions import AccessError, UserError
-from odoo.http import content_disposition, request
+from odoo.http import request
 
 from ..logic import sheet_import as sheet
 from .portal import VmiPortal
 
 # What the supplier may import on the portal, and for which record.
 PORTAL_KINDS = {sheet.COUNT: "vmi.agreement", sheet.PROPOSAL: "purchase.order"}
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class VmiPortalImport(VmiPortal):
@@ -84,11 +83,4 @@ class VmiPortalImport(VmiPortal):
             filename, data = request.env["vmi.sheet.import"]._vmi_sheet_template(kind, record)
         except AccessError as e:
             raise Forbidden() from e
-        return request.make_response(
-            data,
-            headers=[
-                ("Content-Type", XLSX_MIMETYPE),
-                ("Content-Length", len(data)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
+        return self._vmi_file_response(data, filename)

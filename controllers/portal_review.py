@@ -7,13 +7,12 @@ reads only its own statements; an e-mail link's signed token opens only the
 statement it names."""
 
 from odoo import http
-from odoo.http import content_disposition, request
+from odoo.http import request
 
-from .portal import VmiPortal
+from .portal import XLSX_MIMETYPE, VmiPortal
 
 REVIEW_PDF = "stock_vmi.action_report_vmi_review_settlement"
 REVIEW_XLSX = "stock_vmi.action_report_vmi_review_settlement_xlsx"
-XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class VmiPortalReview(VmiPortal):
@@ -50,13 +49,6 @@ class VmiPortalReview(VmiPortal):
                 .with_context(active_model=report.model, lang=lang)
                 .create_xlsx_report(statement.ids, None)
             )
-            mimetype = XLSX_MIME
+            mimetype = XLSX_MIMETYPE
         filename = self._vmi_review_file_name(statement.with_context(lang=lang), file_type)
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", mimetype),
-                ("Content-Length", len(content)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
+        return self._vmi_file_response(content, filename, mimetype=mimetype)

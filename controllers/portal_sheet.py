@@ -10,11 +10,9 @@ superuser once access is granted, in the reader's language."""
 from werkzeug.exceptions import NotFound
 
 from odoo import http
-from odoo.http import content_disposition, request
+from odoo.http import request
 
 from .portal import VmiPortal
-
-XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class VmiPortalSheet(VmiPortal):
@@ -44,11 +42,4 @@ class VmiPortalSheet(VmiPortal):
             agreements_sudo.ids, {}
         )
         filename = request.env._("VMI Stock Sheet - %(name)s.xlsx", name=name)
-        return request.make_response(
-            content,
-            headers=[
-                ("Content-Type", XLSX_MIMETYPE),
-                ("Content-Length", len(content)),
-                ("Content-Disposition", content_disposition(filename)),
-            ],
-        )
+        return self._vmi_file_response(content, filename)

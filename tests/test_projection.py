@@ -154,10 +154,11 @@ class TestProjectionAccess(VmiPortalCommon):
             )
         self.assertEqual(caught.exception.faultCode, 4, "an AccessError")
         self.assertIn("VMI Agreement Line", caught.exception.faultString)
+
         # The horizon is clamped to 1..366 days; a value that is not a whole
         # number is refused with a clear message (a UserError, not a traceback).
-        for days, expected in ((0, 1), (1000, 366), ("30", 30)):
-            result = rpc.execute_kw(
+        def projected(days):
+            return rpc.execute_kw(
                 db,
                 uid,
                 "vmi_portal_a",
@@ -166,18 +167,12 @@ class TestProjectionAccess(VmiPortalCommon):
                 [line.ids],
                 {"days": days},
             )
-            self.assertEqual(len(result[str(line.id)]["levels"]), expected)
+
+        for days, expected in ((0, 1), (1000, 366), ("30", 30)):
+            self.assertEqual(len(projected(days)[str(line.id)]["levels"]), expected)
         for days in ("abc", 2.5, True):
             with self.subTest(days=days), self.assertRaises(xmlrpc.client.Fault) as caught:
-                rpc.execute_kw(
-                    db,
-                    uid,
-                    "vmi_portal_a",
-                    "vmi.agreement.line",
-                    "vmi_projected_stock",
-                    [line.ids],
-                    {"days": days},
-                )
+                projected(days)
             self.assertIn("whole number", caught.exception.faultString)
 
     def test_portal_page(self):
